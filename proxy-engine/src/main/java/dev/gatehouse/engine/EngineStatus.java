@@ -1,0 +1,13 @@
+package dev.gatehouse.engine;
+
+/**
+ * A point-in-time view of the engine for the dashboard and the status API.
+ *
+ * @param running true between a successful start and the start of a stop
+ * @param liveRevision revision of the snapshot serving traffic (0 before the first apply)
+ * @param httpPort the bound HTTP port (the real one when 0 was asked for), -1 when not listening
+ * @param siteCount enabled sites in the live table
+ * @param backendCount backends in the live table
+ */
+public record EngineStatus(boolean running, long liveRevision, int httpPort, int siteCount, int backendCount) {
+}

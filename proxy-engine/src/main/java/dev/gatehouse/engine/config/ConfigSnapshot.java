@@ -1,0 +1,52 @@
+package dev.gatehouse.engine.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The complete configuration of the engine at one revision: immutable and self-contained, so the
+ * same snapshot can be stored as JSON, diffed, replayed on another node, or rolled back to.
+ *
+ * <p>A snapshot is only a description; {@code ProxyEngine.apply} validates and compiles it into a
+ * {@code RoutingTable}. Two snapshots with equal {@link #backends()} and {@link #sites()} describe
+ * the same routing, whatever their revision numbers ({@link #sameContentAs}).
+ *
+ * @param revision the config revision number; 0 means "nothing applied yet"
+ * @param backends every backend a site may route to, by unique name
+ * @param sites every site, enabled or not, in no particular order
+ */
+public record ConfigSnapshot(long revision, List<BackendDefinition> backends, List<SiteDefinition> sites) {
+
+    public ConfigSnapshot {
+        if (revision < 0) {
+            throw new IllegalArgumentException("revision must be >= 0, was " + revision);
+        }
+        backends = backends == null ? List.of() : List.copyOf(backends);
+        sites = sites == null ? List.of() : List.copyOf(sites);
+    }
+
+    /** The configuration an engine starts with: no sites, so every request gets the default site. */
+    public static ConfigSnapshot empty() {
+        return new ConfigSnapshot(0, List.of(), List.of());
+    }
+
+    /** The same content under another revision number. */
+    public ConfigSnapshot withRevision(long newRevision) {
+        return new ConfigSnapshot(newRevision, backends, sites);
+    }
+
+    /** True when both snapshots route identically: the revision number is ignored. */
+    public boolean sameContentAs(ConfigSnapshot other) {
+        return other != null && backends.equals(other.backends) && sites.equals(other.sites);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConfigSnapshot that && revision == that.revision && sameContentAs(that);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(revision, backends, sites);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.gatehouse.engine.config;
+
+/**
+ * One upstream server of a backend, reached over plain HTTP/1.1.
+ *
+ * @param host a hostname, IPv4 address or IPv6 address (without brackets)
+ * @param port 1-65535
+ */
+public record ServerDefinition(String host, int port) {
+
+    /**
+     * Parses {@code host:port} or {@code [v6]:port}.
+     *
+     * @throws IllegalArgumentException naming what is wrong, e.g. a missing or out-of-range port
+     */
+    public static ServerDefinition parse(String address) {
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException("address is empty; expected host:port");
+        }
+        String trimmed = address.trim();
+        if (trimmed.contains("://")) {
+            throw new IllegalArgumentException("address '" + trimmed + "' must not contain a scheme; expected host:port");
+        }
+        String host;
+        String portText;
+        if (trimmed.startsWith("[")) {
+            int close = trimmed.indexOf(']');
+            if (close < 0 || close + 1 >= trimmed.length() || trimmed.charAt(close + 1) != ':') {
+                throw new IllegalArgumentException("address '" + trimmed + "' is not [ipv6]:port");
+            }
+            host = trimmed.substring(1, close);
+            portText = trimmed.substring(close + 2);
+        } else {
+            int colon = trimmed.lastIndexOf(':');
+            if (colon <= 0 || colon != trimmed.indexOf(':')) {
+                throw new IllegalArgumentException("address '" + trimmed + "' is not host:port");
+            }
+            host = trimmed.substring(0, colon);
+            portText = trimmed.substring(colon + 1);
+        }
+        if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+            throw new IllegalArgumentException("address '" + trimmed + "' has an invalid host");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("address '" + trimmed + "' has a port that is not a number");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("address '" + trimmed + "' has port " + port + "; ports are 1-65535");
+        }
+        return new ServerDefinition(host, port);
+    }
+
+    /** {@code host:port}, with brackets around an IPv6 host: the inverse of {@link #parse}. */
+    public String address() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}
