@@ -1,0 +1,55 @@
+package dev.gatehouse.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.AutowiredAnnotationBeanPostProcessor;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+
+import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.revision.ConfigRevisionRepository;
+import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.user.UserRepository;
+
+/** The repositories become Spring beans by class alone (component scan, @Import, registerBean): constructor injection of the DataSource. */
+class SpringBeansTest {
+
+    @TempDir
+    Path tempDir;
+
+    @ParameterizedTest
+    @ValueSource(classes = {BackendRepository.class, SiteRepository.class, UserRepository.class, ConfigRevisionRepository.class})
+    void repositoryIsCreatedByConstructorInjectionAndWorks(Class<?> repositoryClass) {
+        try (TestDatabase database = TestDatabase.open(tempDir)) {
+            DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+            AutowiredAnnotationBeanPostProcessor autowiring = new AutowiredAnnotationBeanPostProcessor();
+            autowiring.setBeanFactory(beans);
+            beans.addBeanPostProcessor(autowiring);
+            beans.registerSingleton("dataSource", database.dataSource());
+            beans.registerBeanDefinition("repository", new RootBeanDefinition(repositoryClass));
+
+            Object repository = beans.getBean("repository");
+
+            assertThat(repository).isInstanceOf(repositoryClass);
+            if (repository instanceof BackendRepository backends) {
+                backends.insert("app", List.of("127.0.0.1:80"));
+                assertThat(new BackendRepository(database.dataSource()).count()).isEqualTo(1);
+            } else if (repository instanceof SiteRepository sites) {
+                assertThat(sites.count()).isZero();
+            } else if (repository instanceof UserRepository users) {
+                assertThat(users.count()).isZero();
+            } else if (repository instanceof ConfigRevisionRepository revisions) {
+                assertThat(revisions.latest()).isEmpty();
+            }
+            assertThat(beans.getBean(DataSource.class)).isSameAs(database.dataSource());
+        }
+    }
+}

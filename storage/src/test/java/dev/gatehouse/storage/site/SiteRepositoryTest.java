@@ -1,0 +1,266 @@
+package dev.gatehouse.storage.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.storage.MutableClock;
+import dev.gatehouse.storage.TestDatabase;
+import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendRepository;
+
+class SiteRepositoryTest {
+
+    @TempDir
+    Path tempDir;
+
+    private TestDatabase database;
+    private MutableClock clock;
+    private SiteRepository sites;
+    private Backend app;
+    private Backend api;
+
+    @BeforeEach
+    void openDatabase() {
+        database = TestDatabase.open(tempDir);
+        clock = MutableClock.startingAt("2025-03-01T10:00:00.654321Z");
+        sites = new SiteRepository(database.dataSource(), clock);
+        BackendRepository backends = new BackendRepository(database.dataSource());
+        app = backends.insert("app", List.of("127.0.0.1:8080"));
+        api = backends.insert("api", List.of("127.0.0.1:9090"));
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+    }
+
+    @Test
+    void insertedSiteIsFoundWithItsHostnamesInOrder() {
+        Site inserted = sites.insert(List.of("www.example.test", "example.test", "*.cdn.example.test"), app.id(), true);
+
+        assertThat(inserted.id()).isPositive();
+        assertThat(inserted.hostnames()).containsExactly("www.example.test", "example.test", "*.cdn.example.test");
+        assertThat(inserted.backendId()).isEqualTo(app.id());
+        assertThat(inserted.enabled()).isTrue();
+        assertThat(inserted.createdAt()).isEqualTo(clock.instant()).isEqualTo(inserted.updatedAt());
+        assertThat(sites.findById(inserted.id())).contains(inserted);
+        assertThat(sites.findAll()).containsExactly(inserted);
+        assertThat(sites.count()).isEqualTo(1);
+    }
+
+    @Test
+    void hostnamesAreStoredStrippedAndLowerCased() {
+        Site site = sites.insert(List.of(" App.Example.TEST ", "*.Example.Test"), app.id(), false);
+
+        assertThat(site.hostnames()).containsExactly("app.example.test", "*.example.test");
+        assertThat(sites.findById(site.id()).orElseThrow().hostnames()).containsExactly("app.example.test", "*.example.test");
+    }
+
+    @Test
+    void findByHostnameIgnoresCaseAndReturnsTheWholeSite() {
+        Site site = sites.insert(List.of("a.example.test", "b.example.test"), app.id(), true);
+        sites.insert(List.of("c.example.test"), api.id(), true);
+
+        assertThat(sites.findByHostname("b.example.test")).contains(site);
+        assertThat(sites.findByHostname("B.EXAMPLE.test")).contains(site);
+        assertThat(sites.findByHostname("unknown.example.test")).isEmpty();
+    }
+
+    @Test
+    void findAllIsOrderedByIdAndFindByBackendIdFilters() {
+        Site first = sites.insert(List.of("z.example.test"), app.id(), true);
+        Site second = sites.insert(List.of("a.example.test", "b.example.test"), api.id(), false);
+        Site third = sites.insert(List.of("m.example.test"), app.id(), true);
+
+        assertThat(sites.findAll()).containsExactly(first, second, third);
+        assertThat(sites.findByBackendId(app.id())).containsExactly(first, third);
+        assertThat(sites.findByBackendId(api.id())).containsExactly(second);
+        assertThat(sites.findByBackendId(999_999)).isEmpty();
+        assertThat(sites.findById(999_999)).isEmpty();
+    }
+
+    @Test
+    void updateReplacesHostnamesBackendAndEnabledAndMovesUpdatedAtOnly() {
+        Site original = sites.insert(List.of("a.example.test", "b.example.test"), app.id(), true);
+        clock.advance(Duration.ofHours(1));
+
+        Site updated = sites.update(original.id(), List.of("c.example.test"), api.id(), false).orElseThrow();
+
+        assertThat(updated.id()).isEqualTo(original.id());
+        assertThat(updated.hostnames()).containsExactly("c.example.test");
+        assertThat(updated.backendId()).isEqualTo(api.id());
+        assertThat(updated.enabled()).isFalse();
+        assertThat(updated.createdAt()).isEqualTo(original.createdAt());
+        assertThat(updated.updatedAt()).isEqualTo(clock.instant()).isAfter(original.updatedAt());
+        assertThat(sites.findById(original.id())).contains(updated);
+        assertThat(sites.findByHostname("a.example.test")).isEmpty();
+        assertThat(database.rows("site_hostname")).isEqualTo(1);
+    }
+
+    @Test
+    void updateMayKeepAndReorderItsOwnHostnames() {
+        Site original = sites.insert(List.of("a.example.test", "b.example.test"), app.id(), true);
+
+        Site updated = sites.update(original.id(), List.of("b.example.test", "a.example.test", "c.example.test"), app.id(), true)
+                .orElseThrow();
+
+        assertThat(updated.hostnames()).containsExactly("b.example.test", "a.example.test", "c.example.test");
+    }
+
+    @Test
+    void updateAndSetEnabledOfUnknownIdAreEmptyAndWriteNothing() {
+        assertThat(sites.update(42, List.of("ghost.example.test"), app.id(), true)).isEmpty();
+        assertThat(sites.setEnabled(42, false)).isEmpty();
+
+        assertThat(database.rows("site")).isZero();
+        assertThat(database.rows("site_hostname")).isZero();
+    }
+
+    @Test
+    void setEnabledSwitchesOnlyTheFlagAndCountEnabledFollows() {
+        Site site = sites.insert(List.of("a.example.test"), app.id(), true);
+        sites.insert(List.of("b.example.test"), app.id(), true);
+        clock.advance(Duration.ofSeconds(30));
+
+        Site disabled = sites.setEnabled(site.id(), false).orElseThrow();
+
+        assertThat(disabled.enabled()).isFalse();
+        assertThat(disabled.hostnames()).isEqualTo(site.hostnames());
+        assertThat(disabled.backendId()).isEqualTo(site.backendId());
+        assertThat(disabled.updatedAt()).isEqualTo(clock.instant());
+        assertThat(sites.count()).isEqualTo(2);
+        assertThat(sites.countEnabled()).isEqualTo(1);
+        assertThat(sites.setEnabled(site.id(), true).orElseThrow().enabled()).isTrue();
+        assertThat(sites.countEnabled()).isEqualTo(2);
+    }
+
+    @Test
+    void deleteRemovesTheSiteAndFreesItsHostnames() {
+        Site doomed = sites.insert(List.of("a.example.test", "b.example.test"), app.id(), true);
+
+        assertThat(sites.delete(doomed.id())).isTrue();
+        assertThat(sites.delete(doomed.id())).isFalse();
+
+        assertThat(sites.findById(doomed.id())).isEmpty();
+        assertThat(database.rows("site_hostname")).isZero();
+        Site reusing = sites.insert(List.of("b.example.test"), api.id(), true);
+        assertThat(sites.findByHostname("b.example.test")).contains(reusing);
+    }
+
+    /** Each case: hostnames that collide, and the write that tries to store them. */
+    static Stream<Arguments> duplicateHostnames() {
+        return Stream.of(
+                Arguments.of("twice in one new site", List.of("new.example.test", "dup.example.test", "dup.example.test"), false),
+                Arguments.of("twice in one new site, letter case differs", List.of("dup.example.test", "DUP.example.TEST"), false),
+                Arguments.of("new site takes another site's hostname", List.of("new.example.test", "taken.example.test"), false),
+                Arguments.of("new site takes another site's hostname in capitals", List.of("TAKEN.EXAMPLE.TEST"), false),
+                Arguments.of("update takes another site's hostname", List.of("mine.example.test", "taken.example.test"), true),
+                Arguments.of("update lists a hostname twice", List.of("mine.example.test", "mine.example.test"), true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("duplicateHostnames")
+    void duplicateHostnameIsDuplicateKeyAndNothingIsHalfWritten(String description, List<String> hostnames, boolean update) {
+        Site other = sites.insert(List.of("taken.example.test", "other.example.test"), app.id(), true);
+        Site mine = sites.insert(List.of("mine.example.test", "mine2.example.test"), app.id(), true);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> {
+            if (update) {
+                sites.update(mine.id(), hostnames, api.id(), false);
+            } else {
+                sites.insert(hostnames, api.id(), true);
+            }
+        }).isInstanceOf(DuplicateKeyException.class);
+
+        assertThat(sites.findAll()).containsExactly(other, mine);
+        assertThat(database.rows("site_hostname")).isEqualTo(4);
+    }
+
+    static Stream<Arguments> unknownBackendWrites() {
+        return Stream.<Arguments>of(
+                Arguments.of("insert", (Function<SiteRepository, Object>) s -> s.insert(List.of("new.example.test"), 999_999, true)),
+                Arguments.of("update", (Function<SiteRepository, Object>) s -> s.update(
+                        s.findByHostname("mine.example.test").orElseThrow().id(), List.of("changed.example.test"), 999_999, true)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unknownBackendWrites")
+    void unknownBackendIsDataIntegrityViolationAndWritesNothing(String operation, Function<SiteRepository, Object> write) {
+        Site mine = sites.insert(List.of("mine.example.test"), app.id(), true);
+
+        assertThatThrownBy(() -> write.apply(sites))
+                .isInstanceOf(DataIntegrityViolationException.class)
+                .isNotInstanceOf(DuplicateKeyException.class);
+
+        assertThat(sites.findAll()).containsExactly(mine);
+        assertThat(database.rows("site_hostname")).isEqualTo(1);
+    }
+
+    static Stream<Arguments> invalidHostnames() {
+        return Stream.of(
+                Arguments.of(null, "site hostnames must not be null"),
+                Arguments.of(List.of(), "site hostnames must contain at least one entry"),
+                Arguments.of(Arrays.asList("a.example.test", null), "site hostnames[1] must not be null"),
+                Arguments.of(List.of("a.example.test", "b.example.test", "   "), "site hostnames[2] must not be blank"),
+                Arguments.of(List.of("a".repeat(250) + ".test"), "site hostnames[0] 'aaa"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("invalidHostnames")
+    void invalidHostnamesAreRejectedWithTheFieldNamedOnInsertAndUpdate(List<String> hostnames, String message) {
+        Site existing = sites.insert(List.of("existing.example.test"), app.id(), true);
+
+        assertThatThrownBy(() -> sites.insert(hostnames, app.id(), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> sites.update(existing.id(), hostnames, app.id(), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+
+        assertThat(sites.findAll()).containsExactly(existing);
+    }
+
+    @Test
+    void longestAllowedHostnameIsStored() {
+        String longest = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
+
+        Site site = sites.insert(List.of(longest), app.id(), true);
+
+        assertThat(longest).hasSize(SiteRepository.MAX_HOSTNAME_LENGTH);
+        assertThat(sites.findByHostname(longest)).contains(site);
+    }
+
+    @Test
+    void writesJoinTheCallersTransactionAndRollBackWithIt() {
+        TransactionTemplate callerTransaction = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
+        Site kept = sites.insert(List.of("kept.example.test"), app.id(), true);
+
+        assertThatThrownBy(() -> callerTransaction.executeWithoutResult(status -> {
+            sites.insert(List.of("new.example.test", "new2.example.test"), app.id(), true);
+            sites.update(kept.id(), List.of("renamed.example.test"), api.id(), false);
+            sites.delete(kept.id());
+            throw new IllegalStateException("the engine rejected the snapshot");
+        })).hasMessage("the engine rejected the snapshot");
+
+        assertThat(sites.findAll()).containsExactly(kept);
+        assertThat(database.rows("site_hostname")).isEqualTo(1);
+    }
+}
