@@ -1,0 +1,133 @@
+package dev.gatehouse.engine.forward;
+
+import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.ServerDefinition;
+import io.netty.util.NetUtil;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The runtime form of a backend: its definition, its server addresses, the round-robin position,
+ * the forwarder's pool, and a reference count that decides when the pool may be closed.
+ *
+ * <p>Lifecycle: a new upstream holds one reference on behalf of the live routing table. Every request
+ * forwarded to it {@link #retain() retains} it first and {@link #release() releases} it when done.
+ * When an apply removes or changes the backend, the engine drops the table's reference with
+ * {@link #retire()}; the pool is disposed when the count reaches zero, i.e. once the last in-flight
+ * request through the old definition has finished. An unchanged backend is carried over to the next
+ * table as the same object, pool and connections included.
+ */
+public final class Upstream {
+
+    private final BackendDefinition definition;
+    private final InetSocketAddress[] servers;
+    private final BackendPool pool;
+    private final AtomicInteger nextServer = new AtomicInteger();
+    /** 1 for the live table + 1 per in-flight request; 0 = disposed, never revived. */
+    private final AtomicInteger references = new AtomicInteger(1);
+    private volatile boolean retired;
+
+    private Upstream(BackendDefinition definition, InetSocketAddress[] servers, BackendPool pool) {
+        this.definition = definition;
+        this.servers = servers;
+        this.pool = pool;
+    }
+
+    /** Resolves nothing: IP literals become addresses, host names stay unresolved for the transport's resolver. */
+    public static Upstream open(BackendDefinition definition, Forwarder forwarder) {
+        List<ServerDefinition> serverDefinitions = definition.servers();
+        InetSocketAddress[] addresses = new InetSocketAddress[serverDefinitions.size()];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = socketAddress(serverDefinitions.get(i));
+        }
+        return new Upstream(definition, addresses, forwarder.openPool(definition, List.of(addresses)));
+    }
+
+    static InetSocketAddress socketAddress(ServerDefinition server) {
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(server.host());
+        if (literal != null) {
+            try {
+                return new InetSocketAddress(InetAddress.getByAddress(server.host(), literal), server.port());
+            } catch (UnknownHostException impossible) {
+                throw new IllegalStateException("IP literal " + server.host() + " rejected", impossible);
+            }
+        }
+        return InetSocketAddress.createUnresolved(server.host(), server.port());
+    }
+
+    public BackendDefinition definition() {
+        return definition;
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    public BackendPool pool() {
+        return pool;
+    }
+
+    public int serverCount() {
+        return servers.length;
+    }
+
+    public InetSocketAddress server(int index) {
+        return servers[index];
+    }
+
+    /** The next server in round-robin order; lock-free, safe from any thread. */
+    public int nextServerIndex() {
+        int n = servers.length;
+        return n == 1 ? 0 : (nextServer.getAndIncrement() & Integer.MAX_VALUE) % n;
+    }
+
+    /**
+     * Takes a reference for one request. False when the upstream was retired and has already drained
+     * (its pool is closed): the caller must look the route up again in the live table.
+     */
+    public boolean retain() {
+        while (true) {
+            int current = references.get();
+            if (current == 0) {
+                return false;
+            }
+            if (references.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a request's reference; the last one out disposes the pool. */
+    public void release() {
+        if (references.decrementAndGet() == 0) {
+            pool.dispose();
+        }
+    }
+
+    /** Drops the live table's reference: the pool closes once in-flight requests have finished. */
+    public void retire() {
+        if (!retired) {
+            retired = true;
+            release();
+        }
+    }
+
+    /** Requests currently using this upstream (for tests and status). */
+    public int inFlight() {
+        return Math.max(0, references.get() - (retired ? 0 : 1));
+    }
+
+    /** True once the pool has been disposed. */
+    public boolean isDisposed() {
+        return references.get() == 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Upstream[" + definition.name() + ", servers=" + servers.length + ", references=" + references.get() + "]";
+    }
+}

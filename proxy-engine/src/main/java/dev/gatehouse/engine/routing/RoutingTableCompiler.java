@@ -1,0 +1,246 @@
+package dev.gatehouse.engine.routing;
+
+import dev.gatehouse.engine.ConfigError;
+import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.RouteDefinition;
+import dev.gatehouse.engine.config.ServerDefinition;
+import dev.gatehouse.engine.config.SiteDefinition;
+import io.netty.util.NetUtil;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Validates a whole {@link ConfigSnapshot} and compiles it into a {@link RoutingTable}.
+ *
+ * <p>Validation reports every problem, not just the first, each as a {@link ConfigError} naming the
+ * object ({@code site 3}, {@code backend app}, or {@code sites[2]} when the object has no usable
+ * id), the field ({@code hostnames[1]}, {@code routes[0].backend}, {@code servers[1].port}...) and a
+ * sentence with the bad value. Disabled sites are validated like enabled ones but route nothing, and
+ * their host names may repeat those of other sites.
+ */
+public final class RoutingTableCompiler {
+
+    /** Backend names: 1-64 of letters, digits, '.', '_' and '-'. */
+    public static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern SERVER_HOST_NAME = Pattern.compile("[A-Za-z0-9._-]{1,253}");
+
+    private RoutingTableCompiler() {
+    }
+
+    /** Every problem in the snapshot; empty when it can be compiled. */
+    public static List<ConfigError> validate(ConfigSnapshot snapshot) {
+        List<ConfigError> errors = new ArrayList<>();
+        if (snapshot == null) {
+            errors.add(new ConfigError("snapshot", "snapshot", "the configuration snapshot is missing"));
+            return errors;
+        }
+        Set<String> backendNames = validateBackends(snapshot.backends(), errors);
+        validateSites(snapshot.sites(), backendNames, errors);
+        return errors;
+    }
+
+    /**
+     * Validates and, when valid, compiles. The factory turns each backend definition into its runtime
+     * form; it is only called for a valid snapshot, once per backend.
+     */
+    public static <B> Compilation<B> compile(ConfigSnapshot snapshot, Function<BackendDefinition, B> backendFactory) {
+        List<ConfigError> errors = validate(snapshot);
+        if (!errors.isEmpty()) {
+            return new Compilation<>(null, errors);
+        }
+        return new Compilation<>(build(snapshot, backendFactory), List.of());
+    }
+
+    /**
+     * The outcome of {@link #compile}: a table, or the reasons there is none.
+     *
+     * @param table the compiled table; null when {@code errors} is not empty
+     * @param errors every problem found; empty when {@code table} is set
+     */
+    public record Compilation<B>(RoutingTable<B> table, List<ConfigError> errors) {
+        public Compilation {
+            errors = List.copyOf(errors);
+        }
+
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    private static <B> RoutingTable<B> build(ConfigSnapshot snapshot, Function<BackendDefinition, B> backendFactory) {
+        Map<String, B> backends = new LinkedHashMap<>();
+        for (BackendDefinition definition : snapshot.backends()) {
+            backends.put(definition.name(), backendFactory.apply(definition));
+        }
+        Map<String, CompiledSite<B>> exact = new HashMap<>();
+        Map<String, CompiledSite<B>> wildcard = new HashMap<>();
+        int siteCount = 0;
+        for (SiteDefinition site : snapshot.sites()) {
+            if (!site.enabled()) {
+                continue;
+            }
+            siteCount++;
+            List<Route<B>> routes = new ArrayList<>();
+            for (RouteDefinition route : site.routes()) {
+                routes.add(new Route<>(site.id(), route.pathPrefix(), backends.get(route.backend())));
+            }
+            CompiledSite<B> compiled = new CompiledSite<>(site.id(), routes);
+            for (String hostname : site.hostnames()) {
+                String name = hostname.toLowerCase(Locale.ROOT);
+                if (HostNames.isWildcard(name)) {
+                    wildcard.put(name.substring(2), compiled);
+                } else {
+                    exact.put(name, compiled);
+                }
+            }
+        }
+        return new RoutingTable<>(snapshot.revision(), exact, wildcard, backends, siteCount);
+    }
+
+    private static Set<String> validateBackends(List<BackendDefinition> backends, List<ConfigError> errors) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < backends.size(); i++) {
+            BackendDefinition backend = backends.get(i);
+            String name = backend.name();
+            String object;
+            if (name == null || !BACKEND_NAME.matcher(name).matches()) {
+                object = "backends[" + i + "]";
+                errors.add(new ConfigError(object, "name", name == null
+                        ? "backend name is missing"
+                        : "backend name '" + name + "' is not allowed; use 1-64 letters, digits, '.', '_' or '-'"));
+            } else {
+                object = "backend " + name;
+                if (!names.add(name)) {
+                    errors.add(new ConfigError(object, "name", "backend name '" + name + "' is used by more than one backend"));
+                }
+            }
+            validateServers(object, backend.servers(), errors);
+            validateTimeout(object, "connectTimeout", backend.connectTimeout(), errors);
+            validateTimeout(object, "responseTimeout", backend.responseTimeout(), errors);
+        }
+        return names;
+    }
+
+    private static void validateServers(String object, List<ServerDefinition> servers, List<ConfigError> errors) {
+        if (servers.isEmpty()) {
+            errors.add(new ConfigError(object, "servers", "a backend needs at least one server (host:port)"));
+            return;
+        }
+        for (int i = 0; i < servers.size(); i++) {
+            ServerDefinition server = servers.get(i);
+            String field = "servers[" + i + "]";
+            String hostProblem = serverHostProblem(server.host());
+            if (hostProblem != null) {
+                errors.add(new ConfigError(object, field + ".host", hostProblem));
+            }
+            if (server.port() < 1 || server.port() > 65535) {
+                errors.add(new ConfigError(object, field + ".port",
+                        "port " + server.port() + " is out of range; ports are 1-65535"));
+            }
+        }
+    }
+
+    private static String serverHostProblem(String host) {
+        if (host == null || host.isEmpty()) {
+            return "server host is missing";
+        }
+        if (host.indexOf(':') >= 0) {
+            return NetUtil.isValidIpV6Address(host) ? null
+                    : "server host '" + host + "' is not a host name, IPv4 or IPv6 address";
+        }
+        return SERVER_HOST_NAME.matcher(host).matches() ? null
+                : "server host '" + host + "' is not a host name or IP address";
+    }
+
+    private static void validateTimeout(String object, String field, Duration timeout, List<ConfigError> errors) {
+        if (timeout.isZero() || timeout.isNegative()) {
+            errors.add(new ConfigError(object, field, field + " must be more than zero, was " + timeout));
+        }
+    }
+
+    private static void validateSites(List<SiteDefinition> sites, Set<String> backendNames, List<ConfigError> errors) {
+        Set<String> siteIds = new HashSet<>();
+        Map<String, String> enabledOwnerOfHostname = new HashMap<>();
+        for (int i = 0; i < sites.size(); i++) {
+            SiteDefinition site = sites.get(i);
+            String object;
+            if (site.id() == null || site.id().isBlank()) {
+                object = "sites[" + i + "]";
+                errors.add(new ConfigError(object, "id", "site id is missing"));
+            } else {
+                object = "site " + site.id();
+                if (!siteIds.add(site.id())) {
+                    errors.add(new ConfigError(object, "id", "site id '" + site.id() + "' is used by more than one site"));
+                }
+            }
+            validateHostnames(object, site, enabledOwnerOfHostname, errors);
+            validateRoutes(object, site.routes(), backendNames, errors);
+        }
+    }
+
+    private static void validateHostnames(String object, SiteDefinition site, Map<String, String> enabledOwnerOfHostname,
+                                          List<ConfigError> errors) {
+        List<String> hostnames = site.hostnames();
+        if (hostnames.isEmpty()) {
+            errors.add(new ConfigError(object, "hostnames", "a site needs at least one host name"));
+            return;
+        }
+        Set<String> inThisSite = new HashSet<>();
+        for (int i = 0; i < hostnames.size(); i++) {
+            String field = "hostnames[" + i + "]";
+            String hostname = hostnames.get(i).toLowerCase(Locale.ROOT);
+            String problem = HostNames.problemWith(hostname);
+            if (problem != null) {
+                errors.add(new ConfigError(object, field, problem));
+                continue;
+            }
+            if (!inThisSite.add(hostname)) {
+                errors.add(new ConfigError(object, field, "'" + hostname + "' is listed twice in this site"));
+                continue;
+            }
+            if (site.enabled()) {
+                String owner = enabledOwnerOfHostname.putIfAbsent(hostname, object);
+                if (owner != null) {
+                    errors.add(new ConfigError(object, field, "'" + hostname + "' is already used by " + owner));
+                }
+            }
+        }
+    }
+
+    private static void validateRoutes(String object, List<RouteDefinition> routes, Set<String> backendNames,
+                                       List<ConfigError> errors) {
+        if (routes.isEmpty()) {
+            errors.add(new ConfigError(object, "routes", "a site needs at least one route, e.g. / to a backend"));
+            return;
+        }
+        Set<String> prefixes = new HashSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            String field = "routes[" + i + "]";
+            RouteDefinition route = routes.get(i);
+            String prefixProblem = PathPrefix.problemWith(route.pathPrefix());
+            if (prefixProblem != null) {
+                errors.add(new ConfigError(object, field + ".pathPrefix", prefixProblem));
+            } else if (!prefixes.add(route.pathPrefix())) {
+                errors.add(new ConfigError(object, field + ".pathPrefix",
+                        "path prefix '" + route.pathPrefix() + "' is listed twice in this site"));
+            }
+            String backend = route.backend();
+            if (backend == null || backend.isEmpty()) {
+                errors.add(new ConfigError(object, field + ".backend", "backend is missing; pick the backend this route goes to"));
+            } else if (!backendNames.contains(backend)) {
+                errors.add(new ConfigError(object, field + ".backend", "backend '" + backend + "' does not exist"));
+            }
+        }
+    }
+}
