@@ -1,0 +1,23 @@
+// Small behaviours of the dashboard; everything else is plain HTML forms (Post/Redirect/Get).
+(function () {
+  'use strict';
+
+  // Destructive forms carry data-confirm="question"; nothing is posted unless the user agrees.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  }, true);
+
+  // A polled fragment that comes back as the sign-in page means the session ended:
+  // reload so the whole page goes to the sign-in page instead of nesting it in a card.
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.responseURL && new URL(xhr.responseURL).pathname === '/login') {
+      event.detail.shouldSwap = false;
+      window.location.reload();
+    }
+  });
+})();
