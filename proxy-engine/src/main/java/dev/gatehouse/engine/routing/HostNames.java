@@ -22,8 +22,9 @@ public final class HostNames {
     }
 
     /**
-     * Checks a site host name; the caller lower-cases it first (upper-case letters are reported as
-     * not allowed otherwise).
+     * Checks a site host name; the caller lower-cases and trims it first (upper-case letters are
+     * reported as not allowed otherwise). The dashboard shows these sentences next to the field, so
+     * they name the value and say how to fix it.
      *
      * @return null when valid, otherwise a sentence naming the problem and the value
      */
@@ -32,61 +33,85 @@ public final class HostNames {
             return "host name is missing";
         }
         if (hostname.isEmpty()) {
-            return "host name is empty";
+            return "host name is empty; enter a host name, e.g. app.example.com";
         }
         String quoted = "'" + hostname + "'";
-        if (hostname.contains("://")) {
-            return quoted + " must not contain a scheme; enter just the host name, e.g. example.com";
+        int scheme = hostname.indexOf("://");
+        if (scheme >= 0) {
+            return quoted + " must not contain a scheme; enter just the host name, e.g. "
+                    + suggestion(hostname.substring(scheme + 3));
         }
         if (hostname.chars().anyMatch(Character::isWhitespace)) {
             return quoted + " must not contain spaces";
         }
-        if (hostname.indexOf('/') >= 0) {
-            return quoted + " must not contain a path; enter just the host name, e.g. example.com";
+        if (hostname.indexOf('/') >= 0 || hostname.indexOf('?') >= 0 || hostname.indexOf('#') >= 0) {
+            return quoted + " must not contain a path; enter just the host name, e.g. " + suggestion(hostname);
         }
         if (hostname.indexOf(':') >= 0) {
-            return quoted + " must not contain a port; the proxy's port is used";
+            return quoted + " must not contain a port; enter just the host name, e.g. " + suggestion(hostname)
+                    + " (the proxy listens on its own ports)";
         }
         if (hostname.length() > MAX_LENGTH) {
-            return quoted + " is longer than " + MAX_LENGTH + " characters";
+            return "is " + hostname.length() + " characters long; host names have at most " + MAX_LENGTH;
         }
-        String rest = hostname;
-        if (hostname.startsWith("*.")) {
-            rest = hostname.substring(2);
-            if (rest.indexOf('.') < 0) {
-                return quoted + " is too broad: a wildcard needs at least two labels after '*.', e.g. *.example.com";
+        if (hostname.startsWith(".") || hostname.endsWith(".")) {
+            return quoted + " must not start or end with a dot";
+        }
+        String[] labels = hostname.split("\\.", -1);
+        for (int i = 0; i < labels.length; i++) {
+            String label = labels[i];
+            if (label.isEmpty()) {
+                return quoted + " must not contain two dots in a row";
             }
-        }
-        if (rest.indexOf('*') >= 0) {
-            return quoted + " may only use '*' as its whole first label, e.g. *.example.com";
-        }
-        if (rest.startsWith(".") || rest.endsWith(".") || rest.contains("..")) {
-            return quoted + " has an empty label (two dots in a row, or a leading or trailing dot)";
-        }
-        for (String label : rest.split("\\.")) {
-            String problem = labelProblem(label);
+            if (label.indexOf('*') >= 0) {
+                if (i != 0 || !label.equals("*")) {
+                    return quoted + " may only use '*' as the whole first label, e.g. *.example.com";
+                }
+                if (labels.length < 3) {
+                    return quoted + " is too broad; a wildcard needs at least two labels after it, e.g. *.example.com";
+                }
+                continue;
+            }
+            String problem = labelProblem(quoted, label);
             if (problem != null) {
-                return quoted + " " + problem;
+                return problem;
             }
         }
         return null;
     }
 
-    private static String labelProblem(String label) {
+    private static String labelProblem(String quoted, String label) {
         if (label.length() > MAX_LABEL_LENGTH) {
-            return "has a label longer than " + MAX_LABEL_LENGTH + " characters";
+            return quoted + " has a label of " + label.length() + " characters; each part between dots has at most "
+                    + MAX_LABEL_LENGTH;
         }
         for (int i = 0; i < label.length(); i++) {
             char c = label.charAt(i);
             boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
             if (!allowed) {
-                return "contains '" + c + "'; only letters, digits, '-' and '.' are allowed";
+                String hint = c > 127
+                        ? "; write international names in their xn-- (punycode) form"
+                        : "; host names use only letters, digits, '-' and '.'";
+                return quoted + " contains '" + c + "'" + hint;
             }
         }
         if (label.charAt(0) == '-' || label.charAt(label.length() - 1) == '-') {
-            return "has a label starting or ending with '-'";
+            return quoted + " has the label '" + label + "' which must not start or end with '-'";
         }
         return null;
+    }
+
+    /** The host part of something that looked like a URL, for "e.g. ..." hints. */
+    private static String suggestion(String text) {
+        String host = text;
+        for (char stop : new char[] {'/', '?', '#', ':'}) {
+            int at = host.indexOf(stop);
+            if (at >= 0) {
+                host = host.substring(0, at);
+            }
+        }
+        host = host.strip();
+        return host.isEmpty() || host.chars().anyMatch(Character::isWhitespace) ? "app.example.com" : host;
     }
 
     /** True for {@code *.example.com}. */

@@ -42,18 +42,18 @@ class HostNamesTest {
 
     @ParameterizedTest(name = "site host name \"{0}\" -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "http://a.com        | 'http://a.com' must not contain a scheme; enter just the host name, e.g. example.com",
+            "http://a.com        | 'http://a.com' must not contain a scheme; enter just the host name, e.g. a.com",
             "a b.com             | 'a b.com' must not contain spaces",
             "a.com/x             | 'a.com/x' must not contain a path",
             "a.com:8080          | 'a.com:8080' must not contain a port",
-            "*.com               | '*.com' is too broad: a wildcard needs at least two labels after '*.'",
-            "a.*.com             | 'a.*.com' may only use '*' as its whole first label",
-            "*.*.example.com     | '*.*.example.com' may only use '*' as its whole first label",
-            "-a.com              | '-a.com' has a label starting or ending with '-'",
-            "a-.com              | 'a-.com' has a label starting or ending with '-'",
-            "a..com              | 'a..com' has an empty label",
-            ".a.com              | '.a.com' has an empty label",
-            "a_b.com             | 'a_b.com' contains '_'; only letters, digits, '-' and '.' are allowed",
+            "*.com               | '*.com' is too broad; a wildcard needs at least two labels after it",
+            "a.*.com             | 'a.*.com' may only use '*' as the whole first label",
+            "*.*.example.com     | '*.*.example.com' may only use '*' as the whole first label",
+            "-a.com              | '-a.com' has the label '-a' which must not start or end with '-'",
+            "a-.com              | 'a-.com' has the label 'a-' which must not start or end with '-'",
+            "a..com              | 'a..com' must not contain two dots in a row",
+            ".a.com              | '.a.com' must not start or end with a dot",
+            "a_b.com             | 'a_b.com' contains '_'; host names use only letters, digits, '-' and '.'",
             "Upper.com           | 'Upper.com' contains 'U'",
     })
     void explainsInvalidSiteHostnames(String hostname, String message) {
@@ -63,12 +63,12 @@ class HostNamesTest {
     @org.junit.jupiter.api.Test
     void limitsLabelAndNameLength() {
         String label64 = "a".repeat(64);
-        assertThat(HostNames.problemWith(label64 + ".com")).contains("label longer than 63");
+        assertThat(HostNames.problemWith(label64 + ".com")).contains("has a label of 64 characters; each part between dots has at most 63");
         assertThat(HostNames.problemWith("a".repeat(63) + ".com")).isNull();
         String name254 = ("a".repeat(49) + ".").repeat(5) + "abcd";
         assertThat(name254).hasSize(254);
-        assertThat(HostNames.problemWith(name254)).contains("longer than 253");
+        assertThat(HostNames.problemWith(name254)).contains("is 254 characters long; host names have at most 253");
         assertThat(HostNames.problemWith(null)).isEqualTo("host name is missing");
-        assertThat(HostNames.problemWith("")).isEqualTo("host name is empty");
+        assertThat(HostNames.problemWith("")).isEqualTo("host name is empty; enter a host name, e.g. app.example.com");
     }
 }

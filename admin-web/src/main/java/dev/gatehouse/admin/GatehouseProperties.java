@@ -1,0 +1,66 @@
+package dev.gatehouse.admin;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The appliance's own settings, bound from {@code gatehouse.*} properties or, by relaxed binding,
+ * from the environment ({@code GATEHOUSE_HTTP_PORT}, {@code GATEHOUSE_DATA_DIR}, ...). Invalid values
+ * stop the start with a message naming the property and the value.
+ *
+ * @param httpPort the proxy's HTTP port ({@code GATEHOUSE_HTTP_PORT}); default 8080; 0 picks a free
+ *     port (tests)
+ * @param httpsPort the proxy's HTTPS port ({@code GATEHOUSE_HTTPS_PORT}); default 8443; reserved for
+ *     the certificates work, not bound yet
+ * @param dataDir the data directory holding the H2 database and the lock file
+ *     ({@code GATEHOUSE_DATA_DIR}); default {@code ./data}, created when missing
+ * @param adminEmail with {@link #adminPassword}: the first administrator, created at start only when
+ *     the database has no user ({@code GATEHOUSE_ADMIN_EMAIL}); default none
+ * @param adminPassword the first administrator's password ({@code GATEHOUSE_ADMIN_PASSWORD}); default
+ *     none. There is never a default password: without these two, the dashboard asks for one on its
+ *     setup page.
+ * @param eventLoopThreads the engine's event-loop threads ({@code GATEHOUSE_EVENT_LOOP_THREADS});
+ *     default (when unset) one per available processor
+ */
+@ConfigurationProperties("gatehouse")
+public record GatehouseProperties(
+        @DefaultValue("8080") int httpPort,
+        @DefaultValue("8443") int httpsPort,
+        @DefaultValue("./data") Path dataDir,
+        String adminEmail,
+        String adminPassword,
+        Integer eventLoopThreads) {
+
+    public GatehouseProperties {
+        requirePort("gatehouse.http-port", httpPort);
+        requirePort("gatehouse.https-port", httpsPort);
+        if (eventLoopThreads == null) {
+            eventLoopThreads = Runtime.getRuntime().availableProcessors();
+        } else if (eventLoopThreads < 1) {
+            throw new IllegalArgumentException(
+                    "gatehouse.event-loop-threads must be at least 1, was " + eventLoopThreads);
+        }
+        adminEmail = blankToNull(adminEmail);
+        adminPassword = blankToNull(adminPassword);
+    }
+
+    private static void requirePort(String property, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(
+                    property + " must be a port 1-65535 (0 = any free port), was " + port);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Keeps the password out of logs and failure reports. */
+    @Override
+    public String toString() {
+        return "GatehouseProperties[httpPort=" + httpPort + ", httpsPort=" + httpsPort + ", dataDir=" + dataDir
+                + ", adminEmail=" + adminEmail + ", adminPassword=" + (adminPassword == null ? "unset" : "***")
+                + ", eventLoopThreads=" + eventLoopThreads + "]";
+    }
+}

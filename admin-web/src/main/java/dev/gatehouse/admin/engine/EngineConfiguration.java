@@ -1,0 +1,35 @@
+package dev.gatehouse.admin.engine;
+
+import dev.gatehouse.admin.GatehouseProperties;
+import dev.gatehouse.admin.config.ConfigPublisher;
+import dev.gatehouse.engine.EngineSettings;
+import dev.gatehouse.engine.ProxyEngine;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The embedded proxy engine: started (listener bound, serving the empty configuration) when the
+ * context starts, closed gracefully when it closes. Once every bean exists, the newest stored
+ * revision is put live, before the admin web server accepts its first request.
+ */
+@Configuration(proxyBeanMethods = false)
+public class EngineConfiguration {
+
+    /**
+     * @throws dev.gatehouse.engine.EngineStartException e.g. when the HTTP port is in use; the
+     *     application then stops with that message
+     */
+    @Bean(destroyMethod = "close")
+    public ProxyEngine proxyEngine(GatehouseProperties properties) {
+        EngineSettings settings = EngineSettings.defaults()
+                .httpPort(properties.httpPort())
+                .eventLoopThreads(properties.eventLoopThreads());
+        return ProxyEngine.start(settings);
+    }
+
+    @Bean
+    public SmartInitializingSingleton restoreConfigAtStartup(ConfigPublisher publisher) {
+        return publisher::restoreAtStartup;
+    }
+}

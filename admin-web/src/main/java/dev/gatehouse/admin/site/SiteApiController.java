@@ -1,0 +1,76 @@
+package dev.gatehouse.admin.site;
+
+import dev.gatehouse.admin.api.ApiController;
+import java.net.URI;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code /api/v1/sites}: list, create, read, replace, delete. Body:
+ * {@code {"hostnames":["app.example.test"],"backend":"app","enabled":true}}; {@code enabled} is
+ * optional (a new site is enabled, an edited one keeps its state).
+ */
+@ApiController
+@RequestMapping("/api/v1/sites")
+public class SiteApiController {
+
+    private final SiteService sites;
+
+    public SiteApiController(SiteService sites) {
+        this.sites = sites;
+    }
+
+    public record SiteRequest(List<String> hostnames, String backend, Boolean enabled) {
+
+        SiteCommand toCommand() {
+            return new SiteCommand(hostnames, backend, enabled);
+        }
+    }
+
+    public record SiteResponse(long id, List<String> hostnames, String backend, boolean enabled, Instant createdAt,
+                               Instant updatedAt) {
+
+        static SiteResponse of(SiteView view) {
+            return new SiteResponse(view.id(), view.hostnames(), view.backend(), view.enabled(), view.createdAt(),
+                    view.updatedAt());
+        }
+    }
+
+    @GetMapping
+    public Flux<SiteResponse> list() {
+        return sites.list().map(SiteResponse::of);
+    }
+
+    @GetMapping("/{id}")
+    public Mono<SiteResponse> get(@PathVariable long id) {
+        return sites.get(id).map(SiteResponse::of);
+    }
+
+    @PostMapping
+    public Mono<ResponseEntity<SiteResponse>> create(@RequestBody SiteRequest request, Principal principal) {
+        return sites.create(request.toCommand(), principal.getName())
+                .map(view -> ResponseEntity.created(URI.create("/api/v1/sites/" + view.id()))
+                        .body(SiteResponse.of(view)));
+    }
+
+    @PutMapping("/{id}")
+    public Mono<SiteResponse> replace(@PathVariable long id, @RequestBody SiteRequest request, Principal principal) {
+        return sites.update(id, request.toCommand(), principal.getName()).map(SiteResponse::of);
+    }
+
+    @DeleteMapping("/{id}")
+    public Mono<ResponseEntity<Void>> delete(@PathVariable long id, Principal principal) {
+        return sites.delete(id, principal.getName()).thenReturn(ResponseEntity.noContent().build());
+    }
+}

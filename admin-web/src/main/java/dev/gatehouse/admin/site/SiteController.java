@@ -1,0 +1,159 @@
+package dev.gatehouse.admin.site;
+
+import dev.gatehouse.admin.backend.BackendService;
+import dev.gatehouse.admin.backend.BackendView;
+import dev.gatehouse.admin.common.ConflictException;
+import dev.gatehouse.admin.common.ValidationException;
+import dev.gatehouse.admin.web.Flash;
+import dev.gatehouse.admin.web.FlashMessages;
+import dev.gatehouse.admin.web.FormErrors;
+import dev.gatehouse.admin.web.PageController;
+import dev.gatehouse.admin.web.SignedInUser;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.WebDataBinder;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.InitBinder;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.reactive.result.view.Rendering;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Sites pages: list, add, edit, enable/disable, delete. Every change is a POST that redirects
+ * to the list with a flash message (Post/Redirect/Get); a rejected form is shown again with the
+ * user's input and each problem next to its field, and nothing is saved.
+ */
+@PageController
+@RequestMapping("/sites")
+public class SiteController {
+
+    private static final String LIST = "/sites";
+    private static final String FORM_VIEW = "sites/form";
+
+    private final SiteService sites;
+    private final BackendService backends;
+
+    public SiteController(SiteService sites, BackendService backends) {
+        this.sites = sites;
+        this.backends = backends;
+    }
+
+    @InitBinder("form")
+    void bindOnlyFormFields(WebDataBinder binder) {
+        binder.setAllowedFields(SiteForm.FIELDS.toArray(String[]::new));
+    }
+
+    @GetMapping
+    public Mono<String> list(Model model, ServerWebExchange exchange) {
+        return Mono.zip(sites.list().collectList(), backends.list().hasElements())
+                .doOnNext(loaded -> model
+                        .addAttribute("sites", loaded.getT1())
+                        .addAttribute("hasBackends", loaded.getT2()))
+                .then(FlashMessages.moveToModel(exchange, model))
+                .thenReturn("sites/list");
+    }
+
+    @GetMapping("/new")
+    public Mono<Rendering> newSite(Model model) {
+        model.addAttribute("form", new SiteForm());
+        return form(model, null, HttpStatus.OK);
+    }
+
+    @GetMapping("/{id}/edit")
+    public Mono<Rendering> edit(@PathVariable long id, Model model) {
+        return sites.get(id).flatMap(site -> {
+            model.addAttribute("form", SiteForm.from(site));
+            return form(model, id, HttpStatus.OK);
+        });
+    }
+
+    @PostMapping
+    public Mono<Rendering> create(@ModelAttribute("form") SiteForm form, BindingResult binding, Model model,
+                                  ServerWebExchange exchange) {
+        return save(form, binding, model, exchange, null,
+                actor -> sites.create(form.toCommand(), actor), "added");
+    }
+
+    @PostMapping("/{id}")
+    public Mono<Rendering> update(@PathVariable long id, @ModelAttribute("form") SiteForm form, BindingResult binding,
+                                  Model model, ServerWebExchange exchange) {
+        return save(form, binding, model, exchange, id,
+                actor -> sites.update(id, form.toCommand(), actor), "saved");
+    }
+
+    @PostMapping("/{id}/enable")
+    public Mono<Rendering> enable(@PathVariable long id, ServerWebExchange exchange) {
+        return setEnabled(id, true, exchange);
+    }
+
+    @PostMapping("/{id}/disable")
+    public Mono<Rendering> disable(@PathVariable long id, ServerWebExchange exchange) {
+        return setEnabled(id, false, exchange);
+    }
+
+    @PostMapping("/{id}/delete")
+    public Mono<Rendering> delete(@PathVariable long id, ServerWebExchange exchange) {
+        return SignedInUser.email(exchange)
+                .flatMap(actor -> sites.get(id).flatMap(site -> sites.delete(id, actor).thenReturn(site)))
+                .flatMap(site -> redirectToList(exchange, Flash.success("Site " + name(site) + " deleted.")))
+                .onErrorResume(ConflictException.class,
+                        conflict -> redirectToList(exchange, Flash.danger(conflict.getMessage())))
+                .onErrorResume(ValidationException.class,
+                        rejected -> redirectToList(exchange, Flash.danger(rejected.getMessage())));
+    }
+
+    private Mono<Rendering> save(SiteForm form, BindingResult binding, Model model, ServerWebExchange exchange,
+                                 Long siteId, Function<String, Mono<SiteView>> write, String verb) {
+        if (binding.hasErrors()) {
+            return form(model, siteId, HttpStatus.BAD_REQUEST);
+        }
+        return SignedInUser.email(exchange)
+                .flatMap(write)
+                .flatMap(site -> redirectToList(exchange, Flash.success("Site " + name(site) + " " + verb + ".")))
+                .onErrorResume(ValidationException.class, rejected -> {
+                    FormErrors.reject(binding, SiteForm.FIELDS, rejected);
+                    return form(model, siteId, HttpStatus.BAD_REQUEST);
+                })
+                .onErrorResume(ConflictException.class, conflict -> {
+                    FormErrors.reject(binding, SiteForm.FIELDS, conflict);
+                    return form(model, siteId, HttpStatus.CONFLICT);
+                });
+    }
+
+    private Mono<Rendering> setEnabled(long id, boolean enabled, ServerWebExchange exchange) {
+        return SignedInUser.email(exchange)
+                .flatMap(actor -> sites.setEnabled(id, enabled, actor))
+                .flatMap(site -> redirectToList(exchange,
+                        Flash.success("Site " + name(site) + (enabled ? " enabled." : " disabled."))))
+                .onErrorResume(ConflictException.class,
+                        conflict -> redirectToList(exchange, Flash.danger(conflict.getMessage())))
+                .onErrorResume(ValidationException.class,
+                        rejected -> redirectToList(exchange, Flash.danger(rejected.getMessage())));
+    }
+
+    /** The form page; the backend choices are loaded fresh each time it is shown. */
+    private Mono<Rendering> form(Model model, Long siteId, HttpStatus status) {
+        return backends.list().map(BackendView::name).collectList()
+                .map(backendNames -> {
+                    model.addAttribute("backendNames", backendNames);
+                    if (siteId != null) {
+                        model.addAttribute("siteId", siteId);
+                    }
+                    return Rendering.view(FORM_VIEW).status(status).build();
+                });
+    }
+
+    private static Mono<Rendering> redirectToList(ServerWebExchange exchange, Flash flash) {
+        return FlashMessages.put(exchange, flash).thenReturn(Rendering.redirectTo(LIST).build());
+    }
+
+    private static String name(SiteView site) {
+        return site.hostnames().isEmpty() ? "#" + site.id() : site.hostnames().get(0);
+    }
+}

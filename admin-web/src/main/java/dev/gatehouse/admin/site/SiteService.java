@@ -1,0 +1,157 @@
+package dev.gatehouse.admin.site;
+
+import dev.gatehouse.admin.common.Blocking;
+import dev.gatehouse.admin.common.ConflictException;
+import dev.gatehouse.admin.common.FieldProblem;
+import dev.gatehouse.admin.common.NotFoundException;
+import dev.gatehouse.admin.common.ValidationException;
+import dev.gatehouse.admin.config.ConfigPublisher;
+import dev.gatehouse.admin.config.ConfigPublisher.Change;
+import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.site.Site;
+import dev.gatehouse.storage.site.SiteRepository;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sites: list, read, and writes that are validated, stored and made live in one step
+ * ({@link ConfigPublisher}). Every method is non-blocking; JDBC runs on bounded-elastic threads.
+ */
+@Service
+public class SiteService {
+
+    private final SiteRepository sites;
+    private final BackendRepository backends;
+    private final ConfigPublisher publisher;
+
+    public SiteService(SiteRepository sites, BackendRepository backends, ConfigPublisher publisher) {
+        this.sites = sites;
+        this.backends = backends;
+        this.publisher = publisher;
+    }
+
+    /** Every site, ordered by id. */
+    public Flux<SiteView> list() {
+        return Blocking.flux(() -> {
+            Map<Long, String> backendNames = new HashMap<>();
+            backends.findAll().forEach(backend -> backendNames.put(backend.id(), backend.name()));
+            return sites.findAll().stream()
+                    .map(site -> view(site, backendNames.get(site.backendId())))
+                    .toList();
+        });
+    }
+
+    /** @throws NotFoundException (as the Mono's error) when there is no such site */
+    public Mono<SiteView> get(long id) {
+        return Blocking.mono(() -> view(require(id)));
+    }
+
+    public Mono<SiteView> create(SiteCommand command, String actor) {
+        return publisher.publish(actor, () -> {
+            Valid valid = validate(command, null);
+            boolean enabled = command.enabled() == null || command.enabled();
+            Site created = sites.insert(valid.hostnames(), valid.backend().id(), enabled);
+            return new Change<>(view(created, valid.backend().name()), "created site " + label(created));
+        });
+    }
+
+    /** Replaces hostnames and backend; {@code enabled} is kept when the command leaves it null. */
+    public Mono<SiteView> update(long id, SiteCommand command, String actor) {
+        return publisher.publish(actor, () -> {
+            Site before = require(id);
+            Valid valid = validate(command, id);
+            boolean enabled = command.enabled() == null ? before.enabled() : command.enabled();
+            Site updated = sites.update(id, valid.hostnames(), valid.backend().id(), enabled)
+                    .orElseThrow(() -> notFound(id));
+            return new Change<>(view(updated, valid.backend().name()), "updated site " + label(updated));
+        });
+    }
+
+    public Mono<SiteView> setEnabled(long id, boolean enabled, String actor) {
+        return publisher.publish(actor, () -> {
+            Site updated = sites.setEnabled(id, enabled).orElseThrow(() -> notFound(id));
+            return new Change<>(view(updated), (enabled ? "enabled site " : "disabled site ") + label(updated));
+        });
+    }
+
+    public Mono<Void> delete(long id, String actor) {
+        return publisher.<Void>publish(actor, () -> {
+            Site site = require(id);
+            sites.delete(id);
+            return new Change<>(null, "deleted site " + label(site));
+        });
+    }
+
+    private record Valid(List<String> hostnames, Backend backend) {
+    }
+
+    /**
+     * Field problems first (all of them at once), then clashes with other sites.
+     *
+     * @param ownId the site being edited, whose own hostnames are not a clash; null when creating
+     */
+    private Valid validate(SiteCommand command, Long ownId) {
+        List<FieldProblem> problems = new ArrayList<>(HostnameValidator.problems(command.hostnames()));
+        Optional<Backend> backend = Optional.empty();
+        String backendName = command.backend() == null ? "" : command.backend().trim();
+        if (backendName.isEmpty()) {
+            problems.add(new FieldProblem("backend", "backend is required: the name of an existing backend"));
+        } else {
+            backend = backends.findByName(backendName);
+            if (backend.isEmpty()) {
+                problems.add(new FieldProblem("backend", "no backend named '" + backendName + "'"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ValidationException(problems);
+        }
+        List<String> hostnames = command.hostnames().stream().map(HostnameValidator::normalize).toList();
+        for (int i = 0; i < hostnames.size(); i++) {
+            String hostname = hostnames.get(i);
+            int first = hostnames.indexOf(hostname);
+            if (first < i) {
+                throw new ConflictException("hostnames", "hostnames[" + i + "] '" + hostname
+                        + "' is listed twice (also hostnames[" + first + "])");
+            }
+            Optional<Site> owner = sites.findByHostname(hostname);
+            if (owner.isPresent() && (ownId == null || owner.get().id() != ownId)) {
+                throw new ConflictException("hostnames", "hostnames[" + i + "] '" + hostname
+                        + "' is already used by site " + owner.get().id()
+                        + (owner.get().enabled() ? "" : " (disabled)"));
+            }
+        }
+        return new Valid(hostnames, backend.get());
+    }
+
+    private Site require(long id) {
+        return sites.findById(id).orElseThrow(() -> notFound(id));
+    }
+
+    private SiteView view(Site site) {
+        String backendName = backends.findById(site.backendId()).map(Backend::name)
+                .orElseThrow(() -> new IllegalStateException("site " + site.id() + " refers to missing backend "
+                        + site.backendId()));
+        return view(site, backendName);
+    }
+
+    private static SiteView view(Site site, String backendName) {
+        return new SiteView(site.id(), site.hostnames(), backendName, site.enabled(), site.createdAt(),
+                site.updatedAt());
+    }
+
+    /** How a site is named to people: its first hostname. */
+    private static String label(Site site) {
+        return site.hostnames().isEmpty() ? "site " + site.id() : site.hostnames().get(0);
+    }
+
+    private static NotFoundException notFound(long id) {
+        return new NotFoundException("there is no site with id " + id);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.gatehouse.admin.status;
+
+import java.time.Instant;
+
+/**
+ * The appliance at a glance, for the dashboard home and {@code GET /api/v1/status}.
+ *
+ * @param revision the config revision serving traffic right now (0 before the first apply)
+ * @param engineRunning whether the proxy engine is listening
+ * @param httpPort the proxy's bound HTTP port, -1 when not listening
+ * @param siteCount stored sites, enabled or not
+ * @param enabledSiteCount stored sites that route traffic
+ * @param backendCount stored backends
+ * @param revisionCreatedAt when the live revision was stored; null when it is not in the database
+ */
+public record StatusView(long revision, boolean engineRunning, int httpPort, long siteCount, long enabledSiteCount,
+                         long backendCount, Instant revisionCreatedAt) {
+}

@@ -1,0 +1,93 @@
+package dev.gatehouse.admin.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.when;
+import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
+
+import dev.gatehouse.admin.setup.SetupService;
+import dev.gatehouse.admin.status.StatusService;
+import dev.gatehouse.admin.status.StatusView;
+import dev.gatehouse.admin.web.WithGatehouseSecurity;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+
+/** The dashboard home and its polled status fragment, with StatusService mocked. */
+@WebFluxTest(DashboardController.class)
+@WithGatehouseSecurity
+class DashboardControllerTest {
+
+    @Autowired
+    private WebTestClient web;
+
+    @MockitoBean
+    private StatusService status;
+    @MockitoBean
+    private SetupService setup;
+
+    @BeforeEach
+    void setUp() {
+        when(setup.needsSetup()).thenReturn(Mono.just(false));
+    }
+
+    @Test
+    void showsEngineRevisionAndCounts() {
+        when(status.status()).thenReturn(Mono.just(
+                new StatusView(42, true, 8080, 3, 2, 5, Instant.parse("2025-03-04T05:06:07Z"))));
+
+        String html = page("/");
+
+        assertThat(text(html, "engine-state")).isEqualTo("Running");
+        assertThat(text(html, "engine-port")).isEqualTo("8080");
+        assertThat(text(html, "revision")).isEqualTo("42");
+        assertThat(text(html, "revision-applied")).isEqualTo("applied 2025-03-04 05:06:07 UTC");
+        assertThat(text(html, "enabled-site-count")).isEqualTo("2");
+        assertThat(text(html, "site-count")).isEqualTo("3");
+        assertThat(text(html, "backend-count")).isEqualTo("5");
+        assertThat(html).contains("href=\"/backends/new\"", "href=\"/sites/new\"", "admin@example.test",
+                "action=\"/logout\"", "name=\"_csrf\"");
+    }
+
+    @Test
+    void freshInstallationSaysNothingIsAppliedYet() {
+        when(status.status()).thenReturn(Mono.just(new StatusView(0, false, -1, 0, 0, 0, null)));
+
+        String html = page("/");
+
+        assertThat(text(html, "engine-state")).isEqualTo("Stopped");
+        assertThat(text(html, "revision-applied")).isEqualTo("nothing applied yet");
+        assertThat(html).contains("No sites yet", "No backends yet");
+    }
+
+    @Test
+    void statusFragmentIsJustTheCardsAndPollsItself() {
+        when(status.status()).thenReturn(Mono.just(new StatusView(7, true, 8080, 1, 1, 1, Instant.EPOCH)));
+
+        String html = page("/dashboard/status");
+
+        assertThat(html.strip()).startsWith("<div").doesNotContain("<html", "<nav", "navbar");
+        assertThat(html).contains("id=\"status-cards\"", "hx-get=\"/dashboard/status\"", "hx-trigger=\"every 5s\"");
+        assertThat(text(html, "revision")).isEqualTo("7");
+    }
+
+    private String page(String path) {
+        return web.mutateWith(mockUser("admin@example.test").roles("ADMIN")).get().uri(path).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    /** The whitespace-normalised text inside the element with {@code id}. */
+    private static String text(String html, String id) {
+        Matcher element = Pattern.compile("<(\\w+)\\b[^>]*\\bid=\"" + id + "\"[^>]*>(.*?)</\\1>", Pattern.DOTALL)
+                .matcher(html);
+        assertThat(element.find()).as("element #%s", id).isTrue();
+        return element.group(2).replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").trim();
+    }
+}

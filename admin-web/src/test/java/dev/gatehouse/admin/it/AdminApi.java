@@ -1,0 +1,92 @@
+package dev.gatehouse.admin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The REST API of a running Gatehouse, as a script would call it: HTTP Basic, JSON bodies. */
+final class AdminApi {
+
+    private final WebTestClient client;
+
+    AdminApi(int adminPort, String email, String password) {
+        this.client = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + adminPort)
+                .responseTimeout(Duration.ofSeconds(20))
+                .defaultHeaders(headers -> headers.setBasicAuth(email, password))
+                .build();
+    }
+
+    WebTestClient client() {
+        return client;
+    }
+
+    WebTestClient.ResponseSpec post(String path, String json) {
+        return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    WebTestClient.ResponseSpec put(String path, String json) {
+        return client.put().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    WebTestClient.ResponseSpec get(String path) {
+        return client.get().uri(path).exchange();
+    }
+
+    WebTestClient.ResponseSpec delete(String path) {
+        return client.delete().uri(path).exchange();
+    }
+
+    /** POSTs and expects 201; returns the created object's JSON. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> create(String path, String json) {
+        return post(path, json).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    long createBackend(String name, String... servers) {
+        String list = String.join(",", java.util.Arrays.stream(servers).map(s -> "{\"address\":\"" + s + "\"}").toList());
+        return id(create("/api/v1/backends", "{\"name\":\"" + name + "\",\"servers\":[" + list + "]}"));
+    }
+
+    long createSite(String hostname, String backend) {
+        return id(create("/api/v1/sites", "{\"hostnames\":[\"" + hostname + "\"],\"backend\":\"" + backend + "\"}"));
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> status() {
+        return get("/api/v1/status").expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    long revision() {
+        return ((Number) status().get("revision")).longValue();
+    }
+
+    int proxyPort() {
+        return ((Number) status().get("httpPort")).intValue();
+    }
+
+    /** The raw JSON of a GET, for before/after comparisons. */
+    String json(String path) {
+        return get(path).expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> list(String path) {
+        return get(path).expectStatus().isOk().expectBodyList(Map.class).returnResult().getResponseBody()
+                .stream().map(m -> (Map<String, Object>) m).toList();
+    }
+
+    void expectUnauthorized(String path) {
+        get(path).expectStatus().isEqualTo(HttpStatus.UNAUTHORIZED);
+    }
+
+    static long id(Map<String, Object> json) {
+        assertThat(json).containsKey("id");
+        return ((Number) json.get("id")).longValue();
+    }
+}

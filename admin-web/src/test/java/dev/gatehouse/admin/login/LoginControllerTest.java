@@ -1,0 +1,71 @@
+package dev.gatehouse.admin.login;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.when;
+
+import dev.gatehouse.admin.setup.SetupService;
+import dev.gatehouse.admin.web.Html;
+import dev.gatehouse.admin.web.WithGatehouseSecurity;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+
+/** The sign-in page; Spring Security itself processes the POST. */
+@WebFluxTest(LoginController.class)
+@WithGatehouseSecurity
+class LoginControllerTest {
+
+    @Autowired
+    private WebTestClient web;
+
+    @MockitoBean
+    private SetupService setup;
+
+    @BeforeEach
+    void setUp() {
+        when(setup.needsSetup()).thenReturn(Mono.just(false));
+    }
+
+    @Test
+    void formPostsEmailAndPasswordWithTheCsrfToken() {
+        String html = page("/login");
+
+        assertThat(html).contains("action=\"/login\"", "name=\"_csrf\"");
+        assertThat(Html.attribute(Html.control(html, "username"), "type")).isEqualTo("email");
+        assertThat(Html.attribute(Html.control(html, "password"), "type")).isEqualTo("password");
+        assertThat(html).doesNotContain("Invalid email or password");
+        assertThat(Html.flash(html)).isNull();
+    }
+
+    @Test
+    void failedSignInSaysSoWithoutSayingWhichPartWasWrong() {
+        String html = page("/login?error");
+
+        assertThat(html).contains("Invalid email or password");
+        assertThat(Html.attribute(Html.control(html, "username"), "class")).contains("is-invalid");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "/login?logout, Signed out.",
+            "/login?setup,  'Administrator created, sign in.'",
+    })
+    void arrivalsFromLogoutAndSetupAreAcknowledged(String path, String message) {
+        String html = page(path);
+
+        assertThat(Html.flash(html)).isEqualTo(message);
+        assertThat(html).doesNotContain("Invalid email or password");
+    }
+
+    private String page(String path) {
+        return web.get().uri(path).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+    }
+}

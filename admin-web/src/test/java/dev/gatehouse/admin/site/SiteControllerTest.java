@@ -1,0 +1,324 @@
+package dev.gatehouse.admin.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.csrf;
+import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
+
+import dev.gatehouse.admin.backend.BackendService;
+import dev.gatehouse.admin.backend.BackendView;
+import dev.gatehouse.admin.common.ConflictException;
+import dev.gatehouse.admin.common.FieldProblem;
+import dev.gatehouse.admin.common.NotFoundException;
+import dev.gatehouse.admin.common.ValidationException;
+import dev.gatehouse.admin.setup.SetupService;
+import dev.gatehouse.admin.web.Html;
+import dev.gatehouse.admin.web.WithGatehouseSecurity;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The Sites pages, with the services mocked: rendering, Post/Redirect/Get, errors next to fields, CSRF. */
+@WebFluxTest(SiteController.class)
+@WithGatehouseSecurity
+class SiteControllerTest {
+
+    private static final String ADMIN = "admin@example.test";
+    private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
+
+    @Autowired
+    private WebTestClient web;
+
+    @MockitoBean
+    private SiteService sites;
+    @MockitoBean
+    private BackendService backends;
+    @MockitoBean
+    private SetupService setup;
+
+    @BeforeEach
+    void setUp() {
+        when(setup.needsSetup()).thenReturn(Mono.just(false));
+        when(backends.list()).thenReturn(Flux.just(backend(1, "app"), backend(2, "legacy")));
+    }
+
+    private WebTestClient signedIn() {
+        return web.mutateWith(mockUser(ADMIN).roles("ADMIN"));
+    }
+
+    @Test
+    void listShowsEachSiteWithItsBackendStatusAndActions() {
+        when(sites.list()).thenReturn(Flux.just(
+                site(1, List.of("app.example.test", "www.example.test"), "app", true),
+                site(2, List.of("old.example.test"), "legacy", false)));
+
+        String html = get("/sites", HttpStatus.OK);
+
+        assertThat(html).contains("app.example.test", "www.example.test", "old.example.test", "legacy");
+        assertThat(html).containsSubsequence("id=\"site-1\"", "Enabled", "action=\"/sites/1/disable\"",
+                "action=\"/sites/1/delete\"");
+        assertThat(html).containsSubsequence("id=\"site-2\"", "Disabled", "action=\"/sites/2/enable\"");
+        assertThat(html).contains("href=\"/sites/1/edit\"", "data-confirm=\"Delete the site app.example.test?");
+        // Every action form carries the CSRF token.
+        assertThat(html).contains("name=\"_csrf\"");
+        assertThat(html).contains("tabler.min.css", ADMIN);
+    }
+
+    @Test
+    void emptyListTellsWhatToDoNext() {
+        when(sites.list()).thenReturn(Flux.empty());
+        when(backends.list()).thenReturn(Flux.empty());
+
+        String html = get("/sites", HttpStatus.OK);
+
+        assertThat(html).contains("No sites yet", "Add a backend", "href=\"/backends/new\"");
+        assertThat(html).doesNotContain("id=\"sites-table\"");
+    }
+
+    @Test
+    void newFormOffersTheBackendsByName() {
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(html).contains("action=\"/sites\"", "<option value=\"app\">app</option>",
+                "<option value=\"legacy\">legacy</option>");
+        assertThat(Html.attribute(Html.control(html, "enabled"), "checked")).isNotNull();
+        // Without this marker an unchecked switch would not be posted at all and could not mean "disabled".
+        assertThat(html).contains("type=\"hidden\" name=\"_enabled\"");
+        assertThat(html).doesNotContain("id=\"no-backends\"");
+    }
+
+    @Test
+    void newFormWithoutBackendsSaysToAddOneFirst() {
+        when(backends.list()).thenReturn(Flux.empty());
+
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(html).contains("id=\"no-backends\"", "There are no backends yet", "href=\"/backends/new\"");
+        assertThat(html).containsPattern("<button[^>]*id=\"save-site\"[^>]*disabled");
+    }
+
+    @Test
+    void editFormIsFilledFromTheSite() {
+        when(sites.get(7)).thenReturn(Mono.just(site(7, List.of("a.example.test", "b.example.test"), "legacy", false)));
+
+        String html = get("/sites/7/edit", HttpStatus.OK);
+
+        assertThat(html).contains("action=\"/sites/7\"", "<option value=\"legacy\" selected=\"selected\">legacy</option>");
+        assertThat(Html.textarea(html, "hostnames")).isEqualTo("a.example.test\nb.example.test");
+        assertThat(Html.attribute(Html.control(html, "enabled"), "checked")).isNull();
+    }
+
+    @Test
+    void editOfAMissingSiteIsA404Page() {
+        when(sites.get(99)).thenReturn(Mono.error(new NotFoundException("there is no site with id 99")));
+
+        String html = get("/sites/99/edit", HttpStatus.NOT_FOUND);
+
+        assertThat(html).contains("Page not found", "there is no site with id 99");
+    }
+
+    @Test
+    void validCreateRedirectsToTheListWhichShowsTheFlashOnce() {
+        when(sites.create(any(), anyString()))
+                .thenReturn(Mono.just(site(3, List.of("app.example.test", "www.example.test"), "app", true)));
+        when(sites.list()).thenReturn(Flux.just(site(3, List.of("app.example.test", "www.example.test"), "app", true)));
+
+        var response = signedIn().mutateWith(csrf()).post().uri("/sites")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(form(" app.example.test\r\nwww.example.test, ", "app", true)))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.SEE_OTHER)
+                .expectHeader().location("/sites")
+                .returnResult(String.class);
+        String session = response.getResponseCookies().getFirst("SESSION").getValue();
+
+        verify(sites).create(new SiteCommand(List.of("app.example.test", "www.example.test"), "app", true), ADMIN);
+
+        String list = signedIn().get().uri("/sites").cookie("SESSION", session).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(Html.flash(list)).isEqualTo("Site app.example.test added.");
+        assertThat(Html.flashLevel(list)).isEqualTo("success");
+
+        String again = signedIn().get().uri("/sites").cookie("SESSION", session).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(Html.flash(again)).isNull();
+    }
+
+    @Test
+    void uncheckedEnabledSwitchCreatesADisabledSite() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.just(site(4, List.of("off.example.test"), "app", false)));
+
+        MultiValueMap<String, String> form = form("off.example.test", "app", false);
+        form.add("_enabled", "on"); // the hidden marker th:field writes next to a checkbox
+        post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).create(new SiteCommand(List.of("off.example.test"), "app", false), ADMIN);
+    }
+
+    @Test
+    void rejectedHostnameIsShownNextToTheFieldWithTheInputKept() {
+        String message = "hostnames[1] 'http://b.example.test' must not contain a scheme; enter just the host name, e.g. a.com";
+        when(sites.create(any(), anyString()))
+                .thenReturn(Mono.error(new ValidationException(List.of(new FieldProblem("hostnames[1]", message)))));
+
+        String typed = "a.example.test\nhttp://b.example.test";
+        String html = post("/sites", form(typed, "legacy", true))
+                .expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "hostnames")).isEqualTo(message);
+        assertThat(Html.attribute(Html.control(html, "hostnames"), "class")).contains("is-invalid");
+        assertThat(Html.textarea(html, "hostnames")).isEqualTo(typed);
+        assertThat(html).contains("<option value=\"legacy\" selected=\"selected\">legacy</option>");
+        assertThat(Html.fieldError(html, "backend")).isNull();
+    }
+
+    @Test
+    void everyProblemGoesToItsOwnFieldAndUnknownFieldsAboveTheForm() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("hostnames[0]", "hostnames[0] 'a b' must not contain spaces"),
+                new FieldProblem("backend", "backend is required: the name of an existing backend"),
+                new FieldProblem("routes[0].backend", "the engine refused: no backend 'x'")))));
+
+        String html = post("/sites", form("a b", "", true))
+                .expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "hostnames")).isEqualTo("hostnames[0] 'a b' must not contain spaces");
+        assertThat(Html.fieldError(html, "backend")).isEqualTo("backend is required: the name of an existing backend");
+        assertThat(Html.formErrors(html)).containsExactly("the engine refused: no backend 'x'");
+    }
+
+    @Test
+    void whatTheUserTypedIsShownAsTextNeverAsMarkup() {
+        String typed = "<script>alert(1)</script>.example.test";
+        when(sites.create(any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("hostnames[0]", "hostnames[0] '" + typed + "' may only contain a-z, 0-9, '-' and '.'")))));
+
+        String html = post("/sites", form(typed, "app", true))
+                .expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(html).doesNotContain("<script>alert(1)</script>");
+        assertThat(Html.fieldError(html, "hostnames")).contains(typed);
+        assertThat(Html.textarea(html, "hostnames")).isEqualTo(typed);
+    }
+
+    @Test
+    void unexpectedFailureShowsTheErrorPage() {
+        when(sites.list()).thenReturn(Flux.error(new IllegalStateException("database is gone")));
+
+        String html = get("/sites", HttpStatus.INTERNAL_SERVER_ERROR);
+
+        assertThat(html).contains("id=\"error-page\"", "500", "could not complete this request");
+        assertThat(html).doesNotContain("database is gone");
+    }
+
+    @Test
+    void duplicateHostnameConflictIsShownNextToHostnames() {
+        String message = "hostnames[0] 'app.example.test' is already used by site 3";
+        when(sites.update(eq(5L), any(), anyString())).thenReturn(Mono.error(new ConflictException("hostnames", message)));
+
+        String html = post("/sites/5", form("app.example.test", "app", true))
+                .expectStatus().isEqualTo(HttpStatus.CONFLICT)
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "hostnames")).isEqualTo(message);
+        assertThat(html).contains("action=\"/sites/5\"", "Edit site");
+    }
+
+    @Test
+    void disableAndEnableRedirectToTheList() {
+        when(sites.setEnabled(anyLong(), anyBoolean(), anyString()))
+                .thenReturn(Mono.just(site(2, List.of("b.example.test"), "app", false)));
+
+        post("/sites/2/disable", new LinkedMultiValueMap<>())
+                .expectStatus().isEqualTo(HttpStatus.SEE_OTHER).expectHeader().location("/sites");
+        post("/sites/2/enable", new LinkedMultiValueMap<>())
+                .expectStatus().isEqualTo(HttpStatus.SEE_OTHER).expectHeader().location("/sites");
+
+        verify(sites).setEnabled(2, false, ADMIN);
+        verify(sites).setEnabled(2, true, ADMIN);
+    }
+
+    @Test
+    void deleteRedirectsToTheList() {
+        when(sites.get(2)).thenReturn(Mono.just(site(2, List.of("b.example.test"), "app", true)));
+        when(sites.delete(2, ADMIN)).thenReturn(Mono.empty());
+
+        post("/sites/2/delete", new LinkedMultiValueMap<>())
+                .expectStatus().isEqualTo(HttpStatus.SEE_OTHER).expectHeader().location("/sites");
+
+        verify(sites).delete(2, ADMIN);
+    }
+
+    @Test
+    void postWithoutCsrfTokenIsForbiddenAndSavesNothing() {
+        signedIn().post().uri("/sites")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(form("app.example.test", "app", true)))
+                .exchange()
+                .expectStatus().isForbidden();
+        signedIn().post().uri("/sites/1/delete").exchange().expectStatus().isForbidden();
+
+        verify(sites, never()).create(any(), anyString());
+        verify(sites, never()).delete(anyLong(), anyString());
+    }
+
+    @Test
+    void anonymousVisitorIsSentToSignIn() {
+        web.get().uri("/sites").exchange()
+                .expectStatus().is3xxRedirection()
+                .expectHeader().valueMatches("Location", ".*/login");
+    }
+
+    private String get(String path, HttpStatus status) {
+        return signedIn().get().uri(path).accept(MediaType.TEXT_HTML).exchange()
+                .expectStatus().isEqualTo(status)
+                .expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    private WebTestClient.ResponseSpec post(String path, MultiValueMap<String, String> form) {
+        return signedIn().mutateWith(csrf()).post().uri(path)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(form))
+                .exchange();
+    }
+
+    private static MultiValueMap<String, String> form(String hostnames, String backend, boolean enabled) {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("hostnames", hostnames);
+        form.add("backend", backend);
+        if (enabled) {
+            form.add("enabled", "true");
+        }
+        return form;
+    }
+
+    private static SiteView site(long id, List<String> hostnames, String backend, boolean enabled) {
+        return new SiteView(id, hostnames, backend, enabled, T0, T0);
+    }
+
+    private static BackendView backend(long id, String name) {
+        return new BackendView(id, name, List.of("127.0.0.1:3000"), List.of(), T0, T0);
+    }
+}
