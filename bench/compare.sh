@@ -1,0 +1,512 @@
+#!/usr/bin/env bash
+# Gatehouse side by side with nginx and HAProxy, on loopback, in one run.
+#
+# Starts one backend (nginx, fixed 1 KiB body, keep-alive), then, one at a time, each proxy in
+# front of it -- nginx, HAProxy and the built appliance (admin-web/target/gatehouse.jar, configured
+# through its REST API) -- warms it up, loads it with wrk (HTTP/1.1 keep-alive) and, where the
+# proxy speaks cleartext HTTP/2 (h2c, prior knowledge), with h2load; then prints ONE table:
+# requests/s, p50, p99, ratio to nginx, the proxy's RSS and upstream connections per request.
+#
+# Usage:
+#   bench/compare.sh [--duration S] [--warmup S] [--native-warmup S] [--connections N]
+#                    [--streams N] [--pin PROXY_CPUS:LOAD_CPUS] [--only LIST]
+#                    [--jvm-opts "FLAGS"] [--jar PATH] [--build] [--record] [--keep]
+#
+#   --duration S       measured seconds per run (default 10)
+#   --warmup S         unmeasured load on the appliance before its runs (default 15; the JIT needs
+#                      10 s or more on one core -- a 3 s warm-up measured 3-5x too low)
+#   --native-warmup S  unmeasured load on the backend, nginx and HAProxy (default 3)
+#   --connections N    client connections, wrk and h2load (default 64)
+#   --streams N        h2load concurrent streams per connection (default 10)
+#   --pin P:L          taskset CPU lists (default 0:1): every proxy runs on P (nginx workers and
+#                      HAProxy threads = number of CPUs in P, GATEHOUSE_EVENT_LOOP_THREADS too);
+#                      wrk, h2load and the backend run on L
+#   --only LIST        comma-separated subset of direct,nginx,haproxy,gatehouse (default: all).
+#                      "direct" = the backend without a proxy, the ceiling of this setup
+#   --jvm-opts "..."   the appliance's JVM flags (default "-Xms64m -Xmx512m -XX:+UseParallelGC")
+#   --jar PATH         the appliance jar (default admin-web/target/gatehouse.jar)
+#   --build            run `mvn -B -q -DskipTests package` first (done anyway when the jar is missing)
+#   --record           append a dated copy of the table and the machine to bench/results.md
+#   --keep             keep the temp directory (configs, logs, raw wrk/h2load output)
+#
+# Needs Debian packages nginx-light (or nginx; with stub_status and http_v2), haproxy, wrk,
+# util-linux (taskset), curl; nghttp2-client (h2load) for the HTTP/2 rows; a JDK 17+ and maven for
+# the appliance. Everything listens on, and every request goes to, 127.0.0.1 (the appliance's
+# proxy listener binds 0.0.0.0: it has no bind-address setting yet). Every process started here is
+# stopped by its PID on exit, also on error or Ctrl-C. Runs from any directory.
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "$0")")/.."
+REPO="$PWD"
+
+DURATION=10; WARMUP=15; NATIVE_WARMUP=3; CONNS=64; STREAMS=10; PIN="0:1"
+ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="-Xms64m -Xmx512m -XX:+UseParallelGC"
+JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
+HOST_HDR="bench.local"
+ARGS_TEXT="$*"
+
+need_value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) need_value "$@"; DURATION="$2"; shift 2;;
+    --warmup) need_value "$@"; WARMUP="$2"; shift 2;;
+    --native-warmup) need_value "$@"; NATIVE_WARMUP="$2"; shift 2;;
+    --connections) need_value "$@"; CONNS="$2"; shift 2;;
+    --streams) need_value "$@"; STREAMS="$2"; shift 2;;
+    --pin) need_value "$@"; PIN="$2"; shift 2;;
+    --only) need_value "$@"; ONLY="$2"; shift 2;;
+    --jvm-opts) need_value "$@"; JVM_OPTS="$2"; shift 2;;
+    --jar) need_value "$@"; JAR="$2"; shift 2;;
+    --build) BUILD=1; shift;;
+    --record) RECORD=1; shift;;
+    --keep) KEEP=1; shift;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2;;
+  esac
+done
+
+for n in "$DURATION" "$WARMUP" "$NATIVE_WARMUP" "$CONNS" "$STREAMS"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a whole number: $n" >&2; exit 2; }
+done
+[ "$DURATION" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$STREAMS" -ge 1 ] || { echo "--duration, --connections and --streams must be >= 1" >&2; exit 2; }
+[[ "$PIN" =~ ^[0-9,-]+:[0-9,-]+$ ]] || { echo "--pin wants PROXY_CPUS:LOAD_CPUS, e.g. 0:1 or 0-1:2-3" >&2; exit 2; }
+PROXY_CPUS="${PIN%%:*}"; LOAD_CPUS="${PIN##*:}"
+for what in ${ONLY//,/ }; do
+  case "$what" in direct|nginx|haproxy|gatehouse) ;; *) echo "--only: unknown '$what' (direct,nginx,haproxy,gatehouse)" >&2; exit 2;; esac
+done
+wants() { case ",$ONLY," in *",$1,"*) return 0;; *) return 1;; esac; }
+
+# Number of CPUs in a taskset list such as "0", "0-3" or "0,2-3".
+cpu_count() {
+  local n=0 part
+  for part in ${1//,/ }; do
+    if [[ "$part" == *-* ]]; then n=$(( n + ${part#*-} - ${part%-*} + 1 )); else n=$(( n + 1 )); fi
+  done
+  echo "$n"
+}
+NPROXY=$(cpu_count "$PROXY_CPUS"); NLOAD=$(cpu_count "$LOAD_CPUS")
+# wrk and h2load: one thread per load CPU, never more threads than connections
+LOAD_THREADS=$NLOAD; [ "$LOAD_THREADS" -le "$CONNS" ] || LOAD_THREADS=$CONNS
+taskset -c "$PROXY_CPUS" true 2>/dev/null && taskset -c "$LOAD_CPUS" true 2>/dev/null \
+  || { echo "--pin $PIN: this machine has CPUs 0-$(( $(nproc --all) - 1 ))" >&2; exit 2; }
+
+# ---------------------------------------------------------------- prerequisites
+missing=()
+for bin in nginx haproxy wrk taskset curl; do command -v "$bin" >/dev/null || missing+=("$bin"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "missing: ${missing[*]}" >&2
+  echo "install: sudo apt-get install -y nginx-light haproxy wrk util-linux curl nghttp2-client" >&2
+  exit 2
+fi
+HAVE_H2LOAD=0; command -v h2load >/dev/null && HAVE_H2LOAD=1
+[ "$HAVE_H2LOAD" = 1 ] || echo "note: h2load not found, no HTTP/2 rows (sudo apt-get install -y nghttp2-client)" >&2
+NGINX_V="$(nginx -V 2>&1)"
+HAVE_STUB=0; [[ "$NGINX_V" == *http_stub_status_module* ]] && HAVE_STUB=1
+[ "$HAVE_STUB" = 1 ] || echo "note: this nginx has no stub_status module: upstream connections per request not measured (nginx-light has it)" >&2
+NGINX_H2=0; [[ "$NGINX_V" == *http_v2_module* ]] && NGINX_H2=1
+
+if wants gatehouse; then
+  command -v java >/dev/null || { echo "missing java: sudo apt-get install -y openjdk-17-jdk-headless maven" >&2; exit 2; }
+  if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ]; then
+    command -v mvn >/dev/null || { echo "missing mvn: sudo apt-get install -y maven" >&2; exit 2; }
+    echo "building: mvn -B -q -DskipTests package" >&2
+    mvn -B -q -DskipTests package
+  fi
+  [ -f "$JAR" ] || { echo "$JAR not found after the build" >&2; exit 2; }
+fi
+
+# ---------------------------------------------------------------- processes and cleanup
+WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
+PIDS=()
+
+# Stops one process started here: TERM, up to 10 s, then KILL (and KILL its children, e.g. nginx
+# workers, which a killed master would otherwise leave behind).
+stop_pid() {
+  local p="$1" kids="" state
+  [ -n "$p" ] || return 0
+  [ -r "/proc/$p/task/$p/children" ] && kids="$(cat /proc/"$p"/task/*/children 2>/dev/null || true)"
+  kill -TERM "$p" 2>/dev/null || { wait "$p" 2>/dev/null || true; return 0; }
+  for _ in $(seq 1 100); do
+    state="$(awk '{print $3}' /proc/"$p"/stat 2>/dev/null || echo gone)"
+    [ "$state" = Z ] || [ "$state" = gone ] && break
+    sleep 0.1
+  done
+  if [ "$state" != Z ] && [ "$state" != gone ]; then
+    kill -KILL "$p" 2>/dev/null || true
+  fi
+  for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
+  wait "$p" 2>/dev/null || true
+}
+forget_pid() { local p="$1" i; for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$p" ] && unset 'PIDS[i]'; done; }
+cleanup() {
+  local rc=$?
+  set +e
+  for p in "${PIDS[@]:-}"; do stop_pid "$p"; done
+  if [ "$KEEP" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start NAME CPUS CMD... : runs CMD pinned to CPUS (taskset execs it: $! is the command's PID).
+LAST_PID=""
+start() {
+  local name="$1" cpus="$2"; shift 2
+  taskset -c "$cpus" "$@" > "$WORK/$name.out" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+
+# Free loopback ports below the ephemeral range, so no client connection can hold them.
+PORT_LOW=20000
+PORT_HIGH=$(( $(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768) - 1 ))
+[ "$PORT_HIGH" -gt $(( PORT_LOW + 1000 )) ] || PORT_HIGH=30000
+TAKEN=" "
+free_port() { # VAR
+  local p
+  for _ in $(seq 1 500); do
+    p=$(( PORT_LOW + (RANDOM * 32768 + RANDOM) % (PORT_HIGH - PORT_LOW) ))
+    case "$TAKEN" in *" $p "*) continue;; esac
+    if command -v ss >/dev/null; then
+      [ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] || continue
+    elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      continue
+    fi
+    TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0
+  done
+  echo "no free port found" >&2; exit 1
+}
+
+wait_port() { # PORT PID SECONDS
+  local deadline=$(( SECONDS + ${3:-10} ))
+  while [ $SECONDS -lt "$deadline" ]; do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- backend
+free_port BE_PORT; free_port BE_STATUS_PORT
+BODY="$(head -c 1024 /dev/zero | tr '\0' 'x')"
+cat > "$WORK/backend.conf" <<CONF
+daemon off; worker_processes $NLOAD; pid $WORK/backend.pid; error_log $WORK/backend.err warn;
+events { worker_connections 16384; }
+http {
+  access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
+  server { listen 127.0.0.1:$BE_PORT backlog=4096; default_type text/plain;
+           location / { return 200 "$BODY"; } }
+  server { listen 127.0.0.1:$BE_STATUS_PORT;
+           location = /nginx_status { $( [ "$HAVE_STUB" = 1 ] && echo "stub_status;" || echo "return 404;" ) } }
+}
+CONF
+start backend "$LOAD_CPUS" nginx -e "$WORK/backend.err" -p "$WORK" -c "$WORK/backend.conf"
+BACKEND_PID=$LAST_PID
+wait_port "$BE_PORT" "$BACKEND_PID" 10 || { echo "backend nginx did not start:" >&2; cat "$WORK/backend.out" "$WORK/backend.err" >&2 2>/dev/null; exit 1; }
+
+# The backend's stub_status counters "accepts requests" (connections accepted, requests served).
+# Every read is one connection and one request of its own, counted too.
+backend_counters() {
+  [ "$HAVE_STUB" = 1 ] || { echo ""; return 0; }
+  curl -fsS --max-time 5 "http://127.0.0.1:$BE_STATUS_PORT/nginx_status" 2>/dev/null | awk 'NR==3 {print $1, $3}'
+}
+
+# ---------------------------------------------------------------- measuring
+ms() { # wrk latency ("850.00us", "1.23ms", "1.02s", "2.00m") -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    if (v == "" || v == "-") { print "-"; exit }
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
+
+rss_mb() { # PID: VmRSS of the process plus its children (nginx workers), in MB
+  local p="$1" total=0 kb k
+  for k in "$p" $(cat /proc/"$p"/task/*/children 2>/dev/null || true); do
+    kb=$(awk '/^VmRSS:/ {print $2}' /proc/"$k"/status 2>/dev/null || true)
+    total=$(( total + ${kb:-0} ))
+  done
+  awk -v kb="$total" 'BEGIN { printf "%.0f", kb / 1024 }'
+}
+
+# run_measured OUT CMD...: the measured load, in the background, while the backend's counters are
+# read in the steady middle of it (1 s in, 1 s before the end; whole run when --duration < 3), so
+# the connections a proxy opens to refill its pool after the warm-up's abrupt end do not count.
+# Sets CONNS_PER_REQ = new upstream connections / upstream requests in that window.
+run_measured() {
+  local out="$1" edge=0 s1 s2 lp; shift
+  [ "$DURATION" -ge 3 ] && edge=1
+  [ "$DURATION" -ge 20 ] && edge=2
+  "$@" > "$out" 2>&1 &
+  lp=$!; PIDS+=("$lp")
+  sleep "$edge"; s1=$(backend_counters)
+  sleep $(( DURATION - 2 * edge )); s2=$(backend_counters)
+  wait "$lp" || true; forget_pid "$lp"
+  CONNS_PER_REQ="-"
+  if [ -n "$s1" ] && [ -n "$s2" ]; then
+    # minus 1 each: the second read's own connection and request
+    CONNS_PER_REQ=$(awk -v s1="$s1" -v s2="$s2" 'BEGIN { split(s1, a, " "); split(s2, b, " ")
+      c = b[1] - a[1] - 1; r = b[2] - a[2] - 1; if (c < 0) c = 0
+      if (r > 0) printf "%.5f", c / r; else print "-" }')
+  fi
+}
+
+# A request through the proxy must return 200 and the 1 KiB body before it is measured.
+check_proxy() { # PORT
+  local out
+  out=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code} %{size_download}' -H "Host: $HOST_HDR" "http://127.0.0.1:$1/" 2>&1 || true)
+  [ "$out" = "200 1024" ] || { echo "127.0.0.1:$1 answered '$out', want '200 1024'" >&2; return 1; }
+}
+
+# Does PORT answer cleartext HTTP/2 with prior knowledge? (Probed, never assumed.)
+speaks_h2c() { # PORT
+  local out
+  out=$(curl -sS --http2-prior-knowledge --max-time 3 -o /dev/null -w '%{http_version} %{http_code}' \
+        -H "Host: $HOST_HDR" "http://127.0.0.1:$1/" 2>/dev/null || true)
+  [ "$out" = "2 200" ]
+}
+
+ROWS=()   # "proxy|protocol|req/s|p50|p99|RSS|conns/req|notes"
+
+run_wrk() { # LABEL PORT PID WARMUP
+  local label="$1" port="$2" pid="$3" warm="$4" out="$WORK/$1.wrk" rps p50 p99 notes rss conns
+  local url="http://127.0.0.1:$port/"
+  if [ "$warm" -gt 0 ]; then
+    timeout $(( warm + 30 )) taskset -c "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${warm}s" -H "Host: $HOST_HDR" "$url" >/dev/null 2>&1 || true
+  fi
+  run_measured "$out" timeout $(( DURATION + 30 )) taskset -c "$LOAD_CPUS" \
+    wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "Host: $HOST_HDR" "$url"
+  rss=$(rss_mb "$pid")
+  rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$out")
+  p50=$(ms "$(awk '$1=="50%" {print $2}' "$out")")
+  p99=$(ms "$(awk '$1=="99%" {print $2}' "$out")")
+  notes=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' "$out")
+  if [ "$label" = direct ]; then conns="-"; else conns="$CONNS_PER_REQ"; fi
+  ROWS+=("$label|HTTP/1.1|${rps:-0}|$p50|$p99|$rss|$conns|${notes%; }")
+  echo "  $label HTTP/1.1: ${rps:-0} req/s, p50 $p50 ms, p99 $p99 ms" >&2
+}
+
+run_h2load() { # LABEL PORT PID WARMUP
+  local label="$1" port="$2" pid="$3" warm="$4" out="$WORK/$1.h2load" log="$WORK/$1.h2log"
+  local rps p50 p99 notes rss conns clients="$CONNS" threads="$LOAD_THREADS"
+  if [ "$HAVE_H2LOAD" != 1 ]; then return 0; fi
+  if ! speaks_h2c "$port"; then
+    ROWS+=("$label|h2c|n/a|n/a|n/a|-|-|no h2c (prior knowledge) on this port")
+    echo "  $label h2c: not supported (curl --http2-prior-knowledge probe)" >&2
+    return 0
+  fi
+  local cmd=(h2load -t"$threads" -c"$clients" -m"$STREAMS" -H ":authority: $HOST_HDR" "http://127.0.0.1:$port/")
+  if [ "$warm" -gt 0 ]; then
+    timeout $(( warm + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" -D "$warm" >/dev/null 2>&1 || true
+  fi
+  run_measured "$out" timeout $(( DURATION + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" -D "$DURATION" --log-file="$log"
+  rss=$(rss_mb "$pid")
+  rps=$(awk '/^finished in/ {for (i = 1; i <= NF; i++) if ($(i+1) ~ /^req\/s/) printf "%.0f", $i}' "$out")
+  # h2load prints no percentiles; its per-request log has the response time (us) in column 3
+  if [ -s "$log" ]; then
+    read -r p50 p99 < <(cut -f3 "$log" | sort -n | awk '{ v[NR] = $1 } END {
+      if (NR == 0) { print "- -"; exit }
+      i50 = int(NR * 0.50); if (i50 < 1) i50 = 1; i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+      printf "%.2f %.2f\n", v[i50] / 1000, v[i99] / 1000 }')
+    rm -f "$log"
+  else
+    p50="-"; p99="-"
+  fi
+  notes=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if (($(i+1) ~ /^(failed|errored|timeout)/) && $i > 0) printf "%s %s; ", $i, $(i+1) }
+               /^status codes:/ { if ($5 + $7 + $9 > 0) printf "non-2xx: %s; ", $0 }' "$out")
+  conns="$CONNS_PER_REQ"
+  ROWS+=("$label|h2c|${rps:-0}|$p50|$p99|$rss|$conns|${notes%; }")
+  echo "  $label h2c: ${rps:-0} req/s, p50 $p50 ms, p99 $p99 ms" >&2
+}
+
+fail_row() { # LABEL MESSAGE
+  ROWS+=("$1|HTTP/1.1|0|-|-|-|-|$2")
+  echo "  $1: $2" >&2
+}
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l + 0 > 0.5) }'; then
+  echo "warning: the machine is busy (load average $LOAD_BEFORE): numbers will be low and noisy" >&2
+fi
+echo "backend nginx on 127.0.0.1:$BE_PORT (CPU $LOAD_CPUS); proxies on CPU $PROXY_CPUS; ${CONNS} connections, ${DURATION} s runs" >&2
+
+# ---------------------------------------------------------------- direct (no proxy)
+if wants direct; then
+  echo "direct (backend, no proxy)" >&2
+  run_wrk direct "$BE_PORT" "$BACKEND_PID" "$NATIVE_WARMUP"
+fi
+
+# ---------------------------------------------------------------- nginx
+if wants nginx; then
+  echo "nginx" >&2
+  free_port NG_PORT; free_port NG_H2_PORT
+  NG_H2_LISTEN=""; [ "$NGINX_H2" = 1 ] && NG_H2_LISTEN="listen 127.0.0.1:$NG_H2_PORT http2 backlog=4096;"
+  cat > "$WORK/nginx.conf" <<CONF
+daemon off; worker_processes $NPROXY; pid $WORK/nginx.pid; error_log $WORK/nginx.err warn;
+events { worker_connections 16384; }
+http {
+  access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
+  upstream be { server 127.0.0.1:$BE_PORT; keepalive 1024; keepalive_requests 1000000; keepalive_timeout 300s; }
+  server {
+    listen 127.0.0.1:$NG_PORT backlog=4096;
+    $NG_H2_LISTEN
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; }
+  }
+}
+CONF
+  start nginx "$PROXY_CPUS" nginx -e "$WORK/nginx.err" -p "$WORK" -c "$WORK/nginx.conf"
+  NG_PID=$LAST_PID
+  if wait_port "$NG_PORT" "$NG_PID" 10 && check_proxy "$NG_PORT"; then
+    run_wrk nginx "$NG_PORT" "$NG_PID" "$NATIVE_WARMUP"
+    run_h2load nginx "$NG_H2_PORT" "$NG_PID" "$NATIVE_WARMUP"
+  else
+    fail_row nginx "did not start or answer; see $WORK/nginx.err (--keep)"
+  fi
+  stop_pid "$NG_PID"; forget_pid "$NG_PID"
+fi
+
+# ---------------------------------------------------------------- HAProxy
+if wants haproxy; then
+  echo "haproxy" >&2
+  free_port HA_PORT; free_port HA_H2_PORT
+  # HAProxy refuses to start when maxconn needs more descriptors than `ulimit -n` allows
+  fdlimit=$(ulimit -n); [[ "$fdlimit" =~ ^[0-9]+$ ]] || fdlimit=65536
+  HA_MAXCONN=$(( (fdlimit - 200) / 2 )); [ "$HA_MAXCONN" -le 20000 ] || HA_MAXCONN=20000
+  cat > "$WORK/haproxy.cfg" <<CONF
+global
+  nbthread $NPROXY
+  maxconn $HA_MAXCONN
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 300s
+  option http-keep-alive
+frontend fe
+  bind 127.0.0.1:$HA_PORT
+  bind 127.0.0.1:$HA_H2_PORT proto h2
+  default_backend be
+backend be
+  http-reuse always
+  server s1 127.0.0.1:$BE_PORT
+CONF
+  start haproxy "$PROXY_CPUS" haproxy -f "$WORK/haproxy.cfg" -db
+  HA_PID=$LAST_PID
+  if wait_port "$HA_PORT" "$HA_PID" 10 && check_proxy "$HA_PORT"; then
+    run_wrk haproxy "$HA_PORT" "$HA_PID" "$NATIVE_WARMUP"
+    run_h2load haproxy "$HA_H2_PORT" "$HA_PID" "$NATIVE_WARMUP"
+  else
+    fail_row haproxy "did not start or answer; see $WORK/haproxy.out (--keep)"
+  fi
+  stop_pid "$HA_PID"; forget_pid "$HA_PID"
+fi
+
+# ---------------------------------------------------------------- Gatehouse
+GH_NOTE=""
+if wants gatehouse; then
+  echo "gatehouse ($JAR, $JVM_OPTS, $NPROXY event loop(s))" >&2
+  free_port GH_HTTP; free_port GH_HTTPS; free_port GH_ADMIN
+  GH_EMAIL="bench@example.test"; GH_PASSWORD="bench-$RANDOM$RANDOM$RANDOM"
+  mkdir -p "$WORK/gatehouse-data"
+  # shellcheck disable=SC2086 # JVM_OPTS is a list of flags
+  start gatehouse "$PROXY_CPUS" env \
+    GATEHOUSE_DATA_DIR="$WORK/gatehouse-data" \
+    GATEHOUSE_HTTP_PORT="$GH_HTTP" GATEHOUSE_HTTPS_PORT="$GH_HTTPS" GATEHOUSE_ADMIN_PORT="$GH_ADMIN" \
+    GATEHOUSE_ADMIN_EMAIL="$GH_EMAIL" GATEHOUSE_ADMIN_PASSWORD="$GH_PASSWORD" \
+    GATEHOUSE_EVENT_LOOP_THREADS="$NPROXY" SERVER_ADDRESS=127.0.0.1 \
+    java $JVM_OPTS -jar "$JAR"
+  GH_PID=$LAST_PID
+  API="http://127.0.0.1:$GH_ADMIN/api/v1"
+  CURL_API=(curl -sS --max-time 10 -u "$GH_EMAIL:$GH_PASSWORD" -H "Content-Type: application/json")
+  up=0; t0=$SECONDS
+  while [ $(( SECONDS - t0 )) -lt 120 ] && kill -0 "$GH_PID" 2>/dev/null; do
+    if [ "$("${CURL_API[@]}" -o /dev/null -w '%{http_code}' "$API/status" 2>/dev/null || true)" = 200 ]; then up=1; break; fi
+    sleep 0.5
+  done
+  if [ "$up" != 1 ]; then
+    if kill -0 "$GH_PID" 2>/dev/null; then echo "the appliance did not answer $API/status within 120 s; last lines of its log:" >&2
+    else echo "the appliance exited; last lines of its log:" >&2; fi
+    tail -n 30 "$WORK/gatehouse.out" >&2 || true
+    fail_row gatehouse "did not start (see the log above)"
+  else
+    echo "  up in $(( SECONDS - t0 )) s (admin 127.0.0.1:$GH_ADMIN, proxy :$GH_HTTP)" >&2
+    api_post() { # PATH JSON -> prints the status line on failure, returns 1
+      local code
+      code=$("${CURL_API[@]}" -o "$WORK/api.out" -w '%{http_code}' -X POST "$API/$1" -d "$2" || true)
+      [ "$code" = 201 ] || { echo "POST /api/v1/$1 -> $code: $(cat "$WORK/api.out" 2>/dev/null)" >&2; return 1; }
+    }
+    if api_post backends "{\"name\":\"bench\",\"servers\":[{\"address\":\"127.0.0.1:$BE_PORT\"}]}" \
+       && api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"}" \
+       && check_proxy "$GH_HTTP"; then
+      run_wrk gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
+      run_h2load gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
+    else
+      fail_row gatehouse "REST configuration or the first proxied request failed (see above)"
+    fi
+  fi
+  if ! kill -0 "$GH_PID" 2>/dev/null; then GH_NOTE="the appliance exited during the run"; fi
+  stop_pid "$GH_PID"; forget_pid "$GH_PID"
+fi
+
+# ---------------------------------------------------------------- the table
+declare -A BASE
+for r in "${ROWS[@]}"; do
+  IFS='|' read -r name proto rps _ <<< "$r"
+  [ "$name" = nginx ] && BASE[$proto]="$rps"
+done
+TABLE="$WORK/table.md"
+{
+  printf '| %-9s | %-8s | %9s | %8s | %8s | %8s | %6s | %18s | %s |\n' proxy protocol req/s 'p50 ms' 'p99 ms' 'vs nginx' 'RSS MB' 'upstream conns/req' notes
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ----------- ---------- ----------: ---------: ---------: ---------: -------: -------------------: -------
+  for r in "${ROWS[@]}"; do
+    IFS='|' read -r name proto rps p50 p99 rss conns notes <<< "$r"
+    ratio="-"
+    base="${BASE[$proto]:-}"
+    if [ -n "$base" ] && [[ "$rps" =~ ^[0-9]+$ ]]; then
+      ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+    fi
+    printf '| %-9s | %-8s | %9s | %8s | %8s | %8s | %6s | %18s | %s |\n' "$name" "$proto" "$rps" "$p50" "$p99" "$ratio" "$rss" "$conns" "$notes"
+  done
+} > "$TABLE"
+echo
+cat "$TABLE"
+[ -z "$GH_NOTE" ] || echo "warning: $GH_NOTE" >&2
+
+# ---------------------------------------------------------------- --record
+if [ "$RECORD" = 1 ]; then
+  RESULTS="bench/results.md"
+  if [ ! -f "$RESULTS" ]; then
+    cat > "$RESULTS" <<'HEAD'
+# Benchmark results
+
+Appended by `bench/compare.sh --record` (see bench/README.md). Each entry is one run on one machine:
+a backend nginx returning a fixed 1 KiB body, and, one at a time, nginx, HAProxy and the built
+appliance in front of it, each pinned to the same CPU set with taskset, the load generator and the
+backend on the other CPUs. HTTP/1.1 rows are wrk (keep-alive), h2c rows are h2load (cleartext
+HTTP/2, prior knowledge). "vs nginx" compares req/s with nginx's in the same run and protocol;
+"upstream conns/req" is new backend connections (nginx stub_status) ÷ requests served. Only compare
+numbers from the same run: absolute req/s move with the machine and its neighbours.
+HEAD
+  fi
+  jdk="$(java -version 2>&1 | head -n 1 || echo unknown)"
+  cpu="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
+  [ -n "$cpu" ] || cpu="$(lscpu 2>/dev/null | awk -F': *' '/Model name/ {print $2; exit}')"
+  rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  [ -z "$(git --no-optional-locks status --porcelain 2>/dev/null || true)" ] || rev="$rev + uncommitted changes"
+  {
+    echo
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "- command: \`bench/compare.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $rev"
+    echo "- machine: nproc $(nproc), ${cpu:-unknown CPU}, kernel $(uname -r), $jdk; load average before the run $LOAD_BEFORE"
+    echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS ($NPROXY proxy CPU(s)), $CONNS connections, ${DURATION} s measured after" \
+         "${WARMUP} s (appliance) / ${NATIVE_WARMUP} s (others) of warm-up, h2load $STREAMS streams per connection," \
+         "appliance JVM flags \`$JVM_OPTS\`, nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v 2>/dev/null | awk 'NR==1 {print $3}')"
+    echo
+    cat "$TABLE"
+  } >> "$RESULTS"
+  echo "recorded in $RESULTS" >&2
+fi
