@@ -22,6 +22,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     setup page.
  * @param eventLoopThreads the engine's event-loop threads ({@code GATEHOUSE_EVENT_LOOP_THREADS});
  *     default (when unset) one per available processor
+ * @param bindAddress the address the proxy listeners bind ({@code GATEHOUSE_BIND_ADDRESS}); default
+ *     {@code 0.0.0.0}, every IPv4 address of the machine; {@code 127.0.0.1} keeps the proxy local
+ * @param adminEventLoopThreads event loops of the dashboard's own web server
+ *     ({@code GATEHOUSE_ADMIN_EVENT_LOOP_THREADS}); default 1. They are separate from the engine's,
+ *     so dashboard load can never starve proxied traffic; JDBC and bcrypt run elsewhere anyway.
  */
 @ConfigurationProperties("gatehouse")
 public record GatehouseProperties(
@@ -30,7 +35,9 @@ public record GatehouseProperties(
         @DefaultValue("./data") Path dataDir,
         String adminEmail,
         String adminPassword,
-        Integer eventLoopThreads) {
+        Integer eventLoopThreads,
+        @DefaultValue("0.0.0.0") String bindAddress,
+        @DefaultValue("1") int adminEventLoopThreads) {
 
     public GatehouseProperties {
         requirePort("gatehouse.http-port", httpPort);
@@ -40,6 +47,13 @@ public record GatehouseProperties(
         } else if (eventLoopThreads < 1) {
             throw new IllegalArgumentException(
                     "gatehouse.event-loop-threads must be at least 1, was " + eventLoopThreads);
+        }
+        if (bindAddress == null || bindAddress.isBlank()) {
+            throw new IllegalArgumentException("gatehouse.bind-address must be an IP address or host name, was empty");
+        }
+        if (adminEventLoopThreads < 1) {
+            throw new IllegalArgumentException(
+                    "gatehouse.admin-event-loop-threads must be at least 1, was " + adminEventLoopThreads);
         }
         adminEmail = blankToNull(adminEmail);
         adminPassword = blankToNull(adminPassword);
@@ -61,6 +75,7 @@ public record GatehouseProperties(
     public String toString() {
         return "GatehouseProperties[httpPort=" + httpPort + ", httpsPort=" + httpsPort + ", dataDir=" + dataDir
                 + ", adminEmail=" + adminEmail + ", adminPassword=" + (adminPassword == null ? "unset" : "***")
-                + ", eventLoopThreads=" + eventLoopThreads + "]";
+                + ", eventLoopThreads=" + eventLoopThreads + ", bindAddress=" + bindAddress
+                + ", adminEventLoopThreads=" + adminEventLoopThreads + "]";
     }
 }

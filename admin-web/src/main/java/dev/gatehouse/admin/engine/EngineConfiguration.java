@@ -23,6 +23,7 @@ public class EngineConfiguration {
     @Bean(destroyMethod = "close")
     public ProxyEngine proxyEngine(GatehouseProperties properties) {
         EngineSettings settings = EngineSettings.defaults()
+                .host(properties.bindAddress())
                 .httpPort(properties.httpPort())
                 .eventLoopThreads(properties.eventLoopThreads());
         return ProxyEngine.start(settings);
