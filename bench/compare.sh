@@ -31,8 +31,8 @@
 #
 # Needs Debian packages nginx-light (or nginx; with stub_status and http_v2), haproxy, wrk,
 # util-linux (taskset), curl; nghttp2-client (h2load) for the HTTP/2 rows; a JDK 17+ and maven for
-# the appliance. Everything listens on, and every request goes to, 127.0.0.1 (the appliance's
-# proxy listener binds 0.0.0.0: it has no bind-address setting yet). Every process started here is
+# the appliance. Everything listens on, and every request goes to, 127.0.0.1 (the appliance via
+# GATEHOUSE_BIND_ADDRESS and SERVER_ADDRESS). Every process started here is
 # stopped by its PID on exit, also on error or Ctrl-C. Runs from any directory.
 set -euo pipefail
 
@@ -416,7 +416,7 @@ if wants gatehouse; then
     GATEHOUSE_DATA_DIR="$WORK/gatehouse-data" \
     GATEHOUSE_HTTP_PORT="$GH_HTTP" GATEHOUSE_HTTPS_PORT="$GH_HTTPS" GATEHOUSE_ADMIN_PORT="$GH_ADMIN" \
     GATEHOUSE_ADMIN_EMAIL="$GH_EMAIL" GATEHOUSE_ADMIN_PASSWORD="$GH_PASSWORD" \
-    GATEHOUSE_EVENT_LOOP_THREADS="$NPROXY" SERVER_ADDRESS=127.0.0.1 \
+    GATEHOUSE_EVENT_LOOP_THREADS="$NPROXY" SERVER_ADDRESS=127.0.0.1 GATEHOUSE_BIND_ADDRESS=127.0.0.1 \
     java $JVM_OPTS -jar "$JAR"
   GH_PID=$LAST_PID
   API="http://127.0.0.1:$GH_ADMIN/api/v1"
