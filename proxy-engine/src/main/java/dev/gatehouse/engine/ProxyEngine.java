@@ -3,19 +3,19 @@ package dev.gatehouse.engine;
 import dev.gatehouse.engine.ApplyResult.Outcome;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
-import dev.gatehouse.engine.forward.Forwarder;
-import dev.gatehouse.engine.forward.ReactorNettyForwarder;
+import dev.gatehouse.engine.forward.NettyForwarder;
 import dev.gatehouse.engine.forward.Upstream;
 import dev.gatehouse.engine.routing.RoutingTable;
 import dev.gatehouse.engine.routing.RoutingTableCompiler;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpServer;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -30,12 +30,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The data plane: an HTTP/1.1 reverse proxy on reactor-netty serving the live {@link RoutingTable}.
+ * The data plane: an HTTP/1.1 reverse proxy serving the live {@link RoutingTable}.
  *
- * <p>Threads: one set of {@link EngineSettings#eventLoopThreads()} event loops (native epoll when
- * available) carries both the client connections and the backend connections. Requests never take a
- * lock: each reads the live config (one {@link AtomicReference}) once at its start and keeps it to
- * its end.
+ * <p>reactor-netty binds the listener and owns the event loops ({@link EngineSettings#eventLoopThreads()}
+ * of them, native epoll when available); each accepted connection is then handed to plain Netty
+ * channel handlers ({@link NettyForwarder}) that carry every request to its backend and back with no
+ * Reactor operator on the way. Backend connections live on the same loops as the client connections
+ * that use them. Requests never take a lock: each reads the live config (one {@link AtomicReference})
+ * once at its start and keeps it to its end.
  *
  * <p>{@link #apply} is a transaction, after Caddy's {@code changeConfig}: an identical snapshot is a
  * no-op; otherwise the whole snapshot is validated and compiled off to the side (reusing the pools of
@@ -48,24 +50,24 @@ public final class ProxyEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyEngine.class);
 
     /** Keep-alive connections from clients idle longer than this are closed (nginx uses 75 s). */
-    public static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(75);
+    public static final Duration CLIENT_IDLE_TIMEOUT = NettyForwarder.CLIENT_IDLE_TIMEOUT;
     /** Longest request line (method, target, version) a client may send; longer gets 414. */
-    public static final int MAX_REQUEST_LINE_BYTES = 16 * 1024;
+    public static final int MAX_REQUEST_LINE_BYTES = NettyForwarder.MAX_REQUEST_LINE_BYTES;
     /** Largest request header block a client may send, like nginx's 4 x 8 KiB buffers; more gets 431. */
-    public static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
+    public static final int MAX_REQUEST_HEADER_BYTES = NettyForwarder.MAX_REQUEST_HEADER_BYTES;
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     private final EngineSettings settings;
     private final LoopResources loops;
-    private final Forwarder forwarder;
+    private final NettyForwarder forwarder;
     private final AtomicReference<LiveConfig> live;
     private final ReentrantLock applyLock = new ReentrantLock();
     private final DisposableServer server;
     private final int boundPort;
     private volatile boolean running;
 
-    private ProxyEngine(EngineSettings settings, LoopResources loops, Forwarder forwarder,
+    private ProxyEngine(EngineSettings settings, LoopResources loops, NettyForwarder forwarder,
                         AtomicReference<LiveConfig> live, DisposableServer server) {
         this.settings = settings;
         this.loops = loops;
@@ -87,26 +89,27 @@ public final class ProxyEngine implements AutoCloseable {
             throw new IllegalArgumentException("settings must not be null; use EngineSettings.defaults()");
         }
         LoopResources loops = LoopResources.create("gatehouse-http", settings.eventLoopThreads(), true);
+        NettyForwarder forwarder = null;
         try {
-            Forwarder forwarder = new ReactorNettyForwarder(loops);
+            EventLoopGroup group = loops.onServer(true);
             AtomicReference<LiveConfig> live = new AtomicReference<>(LiveConfig.initial());
-            DisposableServer server = HttpServer.create()
+            NettyForwarder handlers = new NettyForwarder(group, loops.onChannelClass(SocketChannel.class, group),
+                    loops.onChannelClass(DatagramChannel.class, group), new ProxyRequestHandler(live));
+            forwarder = handlers;
+            DisposableServer server = TcpServer.create()
                     .runOn(loops, true)
                     .host(settings.host())
                     .port(settings.httpPort())
-                    .idleTimeout(CLIENT_IDLE_TIMEOUT)
-                    .httpRequestDecoder(spec -> spec.maxInitialLineLength(MAX_REQUEST_LINE_BYTES)
-                            .maxHeaderSize(MAX_REQUEST_HEADER_BYTES))
-                    // Without a channel group disposeNow() only closes the listening socket; with one it
-                    // closes idle connections and waits for the in-flight requests on the others.
-                    .channelGroup(new DefaultChannelGroup(GlobalEventExecutor.INSTANCE))
-                    .handle(new ProxyRequestHandler(live, forwarder))
+                    .doOnChannelInit((observer, channel, remoteAddress) -> handlers.initClientChannel(channel))
                     .bindNow(BIND_TIMEOUT);
-            ProxyEngine engine = new ProxyEngine(settings, loops, forwarder, live, server);
+            ProxyEngine engine = new ProxyEngine(settings, loops, handlers, live, server);
             log.info("Gatehouse engine listening for HTTP on {}:{} with {} event loop(s) ({})", settings.host(),
                     engine.boundPort, settings.eventLoopThreads(), LoopResources.hasNativeSupport() ? "epoll" : "nio");
             return engine;
         } catch (RuntimeException e) {
+            if (forwarder != null) {
+                forwarder.dispose();
+            }
             loops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN_TIMEOUT).block(LOOP_SHUTDOWN_TIMEOUT.multipliedBy(2));
             throw new EngineStartException(describeStartFailure(settings, e), e);
         }
@@ -263,11 +266,15 @@ public final class ProxyEngine implements AutoCloseable {
         } finally {
             applyLock.unlock();
         }
-        Duration grace = settings.shutdownGrace().isZero() ? Duration.ofMillis(1) : settings.shutdownGrace();
+        Duration grace = settings.shutdownGrace();
         try {
-            server.disposeNow(grace);
+            // Stop accepting first; connections already accepted are the forwarder's to drain.
+            server.disposeNow(LOOP_SHUTDOWN_TIMEOUT);
         } catch (RuntimeException e) {
-            log.warn("in-flight requests did not finish within {}; closing their connections", grace);
+            log.warn("the HTTP listener did not close cleanly", e);
+        }
+        if (!forwarder.closeGracefully(grace)) {
+            log.warn("in-flight requests did not finish within {}; closed their connections", grace);
         }
         for (Upstream upstream : live.get().table().backends().values()) {
             upstream.retire();
@@ -277,6 +284,7 @@ public final class ProxyEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("event loops did not stop cleanly", e);
         }
+        forwarder.dispose();
         log.info("Gatehouse engine on port {} stopped", boundPort);
     }
 }

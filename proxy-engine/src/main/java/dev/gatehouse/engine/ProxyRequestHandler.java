@@ -1,55 +1,49 @@
 package dev.gatehouse.engine;
 
 import dev.gatehouse.engine.errorpage.ErrorPage;
-import dev.gatehouse.engine.forward.ErrorResponses;
-import dev.gatehouse.engine.forward.Forwarder;
+import dev.gatehouse.engine.forward.RequestRouter;
 import dev.gatehouse.engine.forward.Upstream;
 import dev.gatehouse.engine.routing.HostNames;
 import dev.gatehouse.engine.routing.Route;
 import dev.gatehouse.engine.routing.RoutingTable;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
+import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 
 /**
  * The front of every request: reads the live table once, finds the site by Host and the route by
- * path, answers the engine's own pages (400, 404), and hands routed requests to the {@link Forwarder}
- * while holding a reference on the backend so its pool outlives the request even if an apply
- * removes it meanwhile.
+ * path, answers the engine's own pages (400, 404), and sends routed requests on to the forwarder
+ * (which holds a reference on the backend so its pool outlives the request even if an apply removes
+ * it meanwhile). Runs on the client connection's event loop; takes no lock.
  */
-final class ProxyRequestHandler implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
+final class ProxyRequestHandler implements RequestRouter {
 
     /** Retain attempts before giving up (only reachable while the engine is closing). */
     private static final int MAX_RETAIN_ATTEMPTS = 4;
 
     private final AtomicReference<LiveConfig> live;
-    private final Forwarder forwarder;
 
-    ProxyRequestHandler(AtomicReference<LiveConfig> live, Forwarder forwarder) {
+    ProxyRequestHandler(AtomicReference<LiveConfig> live) {
         this.live = live;
-        this.forwarder = forwarder;
     }
 
     @Override
-    public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+    public void route(HttpRequest request, Decision decision) {
         String uri = request.uri();
         String hostHeader;
         String target;
         if (!uri.isEmpty() && uri.charAt(0) == '/') {
-            hostHeader = singleHost(request.requestHeaders());
+            hostHeader = singleHost(request.headers());
             target = uri;
         } else {
             // Absolute form (RFC 9112 3.2.2): the URI's authority replaces the Host header.
             int schemeEnd = uri.startsWith("http://") ? 7 : uri.startsWith("https://") ? 8 : -1;
             if (schemeEnd < 0) {
-                return ErrorResponses.send(response, request.method(), ErrorPage.BAD_HOST);
+                decision.reject(ErrorPage.BAD_HOST);
+                return;
             }
             int authorityEnd = schemeEnd;
             while (authorityEnd < uri.length() && uri.charAt(authorityEnd) != '/' && uri.charAt(authorityEnd) != '?') {
@@ -61,7 +55,8 @@ final class ProxyRequestHandler implements BiFunction<HttpServerRequest, HttpSer
         }
         String host = HostNames.fromHostHeader(hostHeader);
         if (host == null) {
-            return ErrorResponses.send(response, request.method(), ErrorPage.BAD_HOST);
+            decision.reject(ErrorPage.BAD_HOST);
+            return;
         }
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);
@@ -70,27 +65,30 @@ final class ProxyRequestHandler implements BiFunction<HttpServerRequest, HttpSer
         for (int attempt = 0; attempt < MAX_RETAIN_ATTEMPTS; attempt++) {
             Route<Upstream> route = table.route(host, path);
             if (route == null) {
-                ErrorPage page = table.hasSite(host) ? ErrorPage.NO_ROUTE : ErrorPage.NO_SITE;
-                return ErrorResponses.send(response, request.method(), page);
+                decision.reject(table.hasSite(host) ? ErrorPage.NO_ROUTE : ErrorPage.NO_SITE);
+                return;
             }
-            Upstream upstream = route.backend();
-            if (upstream.retain()) {
-                return Mono.from(forwarder.forward(upstream, request, response, target, hostHeader))
-                        .doFinally(signal -> upstream.release());
+            if (target != uri) {
+                // Forwarded in origin form, with the authority as Host.
+                request.setUri(target);
+                request.headers().set(HttpHeaderNames.HOST, hostHeader);
+            }
+            if (decision.forward(route.backend())) {
+                return;
             }
             // The backend was removed and fully drained between our read and now: a newer table is live.
             table = live.get().table();
         }
-        return ErrorResponses.send(response, request.method(), ErrorPage.BAD_GATEWAY);
+        decision.reject(ErrorPage.BAD_GATEWAY);
     }
 
     /** The Host header, or null when it is missing or repeated (RFC 9112 3.2: both are a 400). */
     private static String singleHost(HttpHeaders headers) {
-        Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.HOST);
+        Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
         if (!values.hasNext()) {
             return null;
         }
-        String host = values.next();
-        return values.hasNext() ? null : host;
+        CharSequence host = values.next();
+        return values.hasNext() ? null : host.toString();
     }
 }

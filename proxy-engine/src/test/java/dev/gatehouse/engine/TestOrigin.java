@@ -41,27 +41,38 @@ final class TestOrigin implements AutoCloseable {
     final String name;
     private final DisposableServer server;
     final AtomicInteger connections = new AtomicInteger();
+    /** Origin connections that have closed (either side closing them). */
+    final AtomicInteger closedConnections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final ConcurrentLinkedQueue<SeenRequest> seen = new ConcurrentLinkedQueue<>();
 
-    private TestOrigin(String name, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> custom) {
+    private TestOrigin(String name, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> custom,
+                       Duration idleTimeout) {
         this.name = name;
-        this.server = HttpServer.create()
+        HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(64 * 1024))
                 // doOnConnection fires per HTTP request; channel init fires once per TCP connection.
-                .doOnChannelInit((observer, channel, remote) -> connections.incrementAndGet())
-                .handle(custom != null ? custom : this::handle)
-                .bindNow();
+                .doOnChannelInit((observer, channel, remote) -> {
+                    connections.incrementAndGet();
+                    channel.closeFuture().addListener(f -> closedConnections.incrementAndGet());
+                })
+                .handle(custom != null ? custom : this::handle);
+        this.server = (idleTimeout == null ? http : http.idleTimeout(idleTimeout)).bindNow();
     }
 
     static TestOrigin start(String name) {
-        return new TestOrigin(name, null);
+        return new TestOrigin(name, null, null);
     }
 
     static TestOrigin start(String name, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
-        return new TestOrigin(name, handler);
+        return new TestOrigin(name, handler, null);
+    }
+
+    /** An origin that closes keep-alive connections idle for longer than {@code idleTimeout}. */
+    static TestOrigin startClosingIdleConnectionsAfter(String name, Duration idleTimeout) {
+        return new TestOrigin(name, null, idleTimeout);
     }
 
     int port() {

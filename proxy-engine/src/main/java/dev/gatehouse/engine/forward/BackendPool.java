@@ -11,4 +11,22 @@ public interface BackendPool {
      * request using the backend has finished.
      */
     void dispose();
+
+    /**
+     * The live table let go of the backend ({@link Upstream#retire()}): a pool that holds references
+     * on the upstream on behalf of requests (for example one per event loop, so requests do not touch
+     * a shared counter) gives each back once its requests have finished. Default: holds none.
+     */
+    default void retire(Upstream upstream) {
+    }
+
+    /** References on the upstream this pool holds on behalf of requests. Default: none. */
+    default int heldReferences() {
+        return 0;
+    }
+
+    /** Requests in flight that this pool counts itself (for status and tests). Default: none. */
+    default int requestsInFlight() {
+        return 0;
+    }
 }

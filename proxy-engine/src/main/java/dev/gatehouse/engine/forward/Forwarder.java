@@ -1,28 +1,28 @@
 package dev.gatehouse.engine.forward;
 
 import dev.gatehouse.engine.config.BackendDefinition;
-import org.reactivestreams.Publisher;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * Moves one routed request to a backend server and its response back: the only part of the engine
- * that touches upstream connections. Routing, error pages, header policy ({@link ProxyHeaders}) and
- * the apply transaction do not depend on how this is done, so an implementation working in Netty
- * channel handlers can replace the reactor-netty one without changing them.
+ * The part of forwarding the apply transaction sees: per-backend state (connection pools) opened
+ * when a config is applied. Routing ({@link RequestRouter}), error pages and header policy
+ * ({@link ProxyHeaders}) do not depend on how requests are moved; {@link NettyForwarder} does it in
+ * plain Netty channel handlers.
  *
- * <p>Contract for implementations:
+ * <p>Contract for implementations of the forwarding itself:
  * <ul>
  *   <li>stream both bodies, never aggregate; drop hop-by-hop headers both ways and set the
  *       X-Forwarded-* headers ({@link ProxyHeaders}); pass Host unchanged;</li>
- *   <li>pick the server with {@link Upstream#nextServerIndex()};</li>
+ *   <li>pick the server with {@link Upstream#nextServerIndex()}; hold a reference on the
+ *       {@link Upstream} for as long as a request uses it (its own, or one per event loop kept by the
+ *       pool and given back after {@link BackendPool#retire}), so a removed backend's pool closes
+ *       only after its last request;</li>
  *   <li>answer {@code ErrorPage.BAD_GATEWAY} when the server cannot be reached or fails before
  *       answering, {@code ErrorPage.GATEWAY_TIMEOUT} when it does not answer in time; once response
  *       headers went out, a failure can only close the client connection;</li>
- *   <li>never block the calling event loop, never log per request above DEBUG.</li>
+ *   <li>never block an event loop, never log per request above DEBUG.</li>
  * </ul>
  */
 public interface Forwarder {
@@ -35,14 +35,4 @@ public interface Forwarder {
      *     host names unresolved)
      */
     BackendPool openPool(BackendDefinition backend, List<InetSocketAddress> servers);
-
-    /**
-     * Forwards one request. The caller has retained {@code upstream} and releases it when the
-     * returned publisher terminates or is cancelled.
-     *
-     * @param requestTarget the origin-form target to send ({@code /path?query})
-     * @param hostHeader the Host to send to the backend (the client's, unchanged)
-     */
-    Publisher<Void> forward(Upstream upstream, HttpServerRequest request, HttpServerResponse response,
-                            String requestTarget, String hostHeader);
 }

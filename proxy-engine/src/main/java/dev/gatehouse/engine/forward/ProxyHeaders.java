@@ -1,6 +1,7 @@
 package dev.gatehouse.engine.forward;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
@@ -16,7 +17,8 @@ import java.util.Map;
  *   <li>hop-by-hop headers (RFC 9110 7.6.1) are dropped in both directions: {@code Connection} and
  *       every header it names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE},
  *       {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authenticate},
- *       {@code Proxy-Authorization}. Each connection's own framing is then set by the caller;</li>
+ *       {@code Proxy-Authorization}. They are removed in place from the message being forwarded
+ *       ({@link #removeHopByHop}); each connection's own framing is then set by the caller;</li>
  *   <li>towards the backend, {@code X-Forwarded-For} gets the client address appended,
  *       {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} are set (replacing what the client
  *       sent, which cannot be trusted); {@code Host} passes unchanged.</li>
@@ -46,56 +48,89 @@ public final class ProxyHeaders {
 
     /** True for the fixed hop-by-hop header names (not those a Connection header lists). */
     public static boolean isHopByHop(CharSequence name) {
-        for (AsciiString hop : HOP_BY_HOP) {
-            if (hop.length() == name.length() && hop.contentEqualsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
+        return hopByHopIndex(name) >= 0;
     }
 
     /**
-     * Adds every end-to-end header of {@code source} to {@code target}: all but the hop-by-hop ones
-     * and those the source's {@code Connection} header names.
+     * Removes, in place, every hop-by-hop header: the fixed ones and those the {@code Connection}
+     * header names. One pass over the entries finds them, so a message without any (the common
+     * case) costs no lookups or allocations beyond the iterator.
      */
-    public static void copyEndToEnd(HttpHeaders source, HttpHeaders target) {
-        List<String> connectionValues = source.contains(HttpHeaderNames.CONNECTION)
-                ? source.getAll(HttpHeaderNames.CONNECTION) : List.of();
-        Iterator<Map.Entry<CharSequence, CharSequence>> entries = source.iteratorCharSequence();
+    public static void removeHopByHop(HttpHeaders headers) {
+        int found = 0;
+        CharSequence connection = null;
+        boolean repeatedConnection = false;
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
         while (entries.hasNext()) {
             Map.Entry<CharSequence, CharSequence> header = entries.next();
-            CharSequence name = header.getKey();
-            if (isHopByHop(name) || (!connectionValues.isEmpty() && listedIn(connectionValues, name))) {
-                continue;
+            int index = hopByHopIndex(header.getKey());
+            if (index == 0) {
+                repeatedConnection = connection != null;
+                connection = header.getValue();
             }
-            target.add(name, header.getValue());
+            if (index >= 0) {
+                found |= 1 << index;
+            }
+        }
+        if (found == 0) {
+            return;
+        }
+        if (connection != null) {
+            // Index 0 is Connection: drop what it names first, then Connection itself below.
+            if (repeatedConnection) {
+                for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                    removeListed(headers, value);
+                }
+            } else {
+                removeListed(headers, connection);
+            }
+        }
+        for (int i = 0; i < HOP_BY_HOP.length; i++) {
+            if ((found & (1 << i)) != 0) {
+                headers.remove(HOP_BY_HOP[i]);
+            }
         }
     }
 
-    /** True when one of the comma-separated tokens of the Connection values is {@code name}. */
-    static boolean listedIn(List<String> connectionValues, CharSequence name) {
-        for (String value : connectionValues) {
-            int start = 0;
-            int length = value.length();
-            while (start < length) {
-                int comma = value.indexOf(',', start);
-                int end = comma < 0 ? length : comma;
-                int tokenStart = start;
-                int tokenEnd = end;
-                while (tokenStart < tokenEnd && isSpace(value.charAt(tokenStart))) {
-                    tokenStart++;
-                }
-                while (tokenEnd > tokenStart && isSpace(value.charAt(tokenEnd - 1))) {
-                    tokenEnd--;
-                }
-                if (tokenEnd - tokenStart == name.length()
-                        && AsciiString.regionMatches(value, true, tokenStart, name, 0, name.length())) {
-                    return true;
-                }
-                start = end + 1;
+    private static void removeListed(HttpHeaders headers, CharSequence connectionValue) {
+        int start = 0;
+        int length = connectionValue.length();
+        while (start < length) {
+            int end = start;
+            while (end < length && connectionValue.charAt(end) != ',') {
+                end++;
+            }
+            int tokenStart = start;
+            int tokenEnd = end;
+            while (tokenStart < tokenEnd && isSpace(connectionValue.charAt(tokenStart))) {
+                tokenStart++;
+            }
+            while (tokenEnd > tokenStart && isSpace(connectionValue.charAt(tokenEnd - 1))) {
+                tokenEnd--;
+            }
+            // "close" names no header and "keep-alive" is removed anyway: the usual values cost nothing.
+            if (tokenEnd > tokenStart && !isToken(connectionValue, tokenStart, tokenEnd, HttpHeaderValues.CLOSE)
+                    && !isToken(connectionValue, tokenStart, tokenEnd, HttpHeaderValues.KEEP_ALIVE)) {
+                headers.remove(connectionValue.subSequence(tokenStart, tokenEnd).toString());
+            }
+            start = end + 1;
+        }
+    }
+
+    private static boolean isToken(CharSequence value, int start, int end, AsciiString token) {
+        return end - start == token.length() && AsciiString.regionMatches(value, true, start, token, 0, token.length());
+    }
+
+    /** The index in {@link #HOP_BY_HOP} of a fixed hop-by-hop name, or -1; dispatches on length first. */
+    private static int hopByHopIndex(CharSequence name) {
+        int length = name.length();
+        for (int i = 0; i < HOP_BY_HOP.length; i++) {
+            AsciiString hop = HOP_BY_HOP[i];
+            if (hop.length() == length && hop.contentEqualsIgnoreCase(name)) {
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     private static boolean isSpace(char c) {
@@ -113,7 +148,7 @@ public final class ProxyHeaders {
      */
     public static void addForwardingHeaders(HttpHeaders target, String clientAddress, String scheme, CharSequence originalHost) {
         if (clientAddress != null) {
-            List<String> existing = target.getAll(X_FORWARDED_FOR);
+            List<String> existing = target.contains(X_FORWARDED_FOR) ? target.getAll(X_FORWARDED_FOR) : List.of();
             if (existing.isEmpty()) {
                 target.set(X_FORWARDED_FOR, clientAddress);
             } else {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the forwarder's pool, and a reference count that decides when the pool may be closed.
  *
  * <p>Lifecycle: a new upstream holds one reference on behalf of the live routing table. Every request
- * forwarded to it {@link #retain() retains} it first and {@link #release() releases} it when done.
+ * forwarded to it is covered by a reference: its own ({@link #retain()} first, {@link #release()} when
+ * done), or one its pool holds for many requests (one per event loop, see {@link BackendPool#retire}).
  * When an apply removes or changes the backend, the engine drops the table's reference with
  * {@link #retire()}; the pool is disposed when the count reaches zero, i.e. once the last in-flight
  * request through the old definition has finished. An unchanged backend is carried over to the next
@@ -27,7 +28,7 @@ public final class Upstream {
     private final InetSocketAddress[] servers;
     private final BackendPool pool;
     private final AtomicInteger nextServer = new AtomicInteger();
-    /** 1 for the live table + 1 per in-flight request; 0 = disposed, never revived. */
+    /** 1 for the live table + 1 per retained request or pool-held reference; 0 = disposed, never revived. */
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile boolean retired;
 
@@ -112,13 +113,20 @@ public final class Upstream {
     public void retire() {
         if (!retired) {
             retired = true;
+            pool.retire(this);
             release();
         }
     }
 
-    /** Requests currently using this upstream (for tests and status). */
+    /** True once the live table has let go of this upstream. */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /** Requests currently using this upstream (for tests and status; a moment's snapshot). */
     public int inFlight() {
-        return Math.max(0, references.get() - (retired ? 0 : 1));
+        int retainedDirectly = references.get() - (retired ? 0 : 1) - pool.heldReferences();
+        return Math.max(0, retainedDirectly + pool.requestsInFlight());
     }
 
     /** True once the pool has been disposed. */

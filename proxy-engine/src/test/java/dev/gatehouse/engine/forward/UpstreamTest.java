@@ -3,9 +3,6 @@ package dev.gatehouse.engine.forward;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Publisher;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -26,12 +23,6 @@ class UpstreamTest {
         public BackendPool openPool(BackendDefinition backend, List<InetSocketAddress> servers) {
             this.servers = servers;
             return disposed::incrementAndGet;
-        }
-
-        @Override
-        public Publisher<Void> forward(Upstream upstream, HttpServerRequest request, HttpServerResponse response,
-                                       String requestTarget, String hostHeader) {
-            throw new UnsupportedOperationException("not used by this test");
         }
     }
 

@@ -1,0 +1,775 @@
+package dev.gatehouse.engine.forward;
+
+import dev.gatehouse.engine.errorpage.ErrorPage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection: the last handler of its pipeline, after an
+ * {@link io.netty.handler.codec.http.HttpRequestDecoder} and an {@link HttpResponseEncoder}. It
+ * forwards the connection's requests one at a time, each in one <em>exchange</em>: route the request
+ * (the {@link RequestRouter} reads the live config once), take a keep-alive connection to the chosen
+ * server from the per-loop pool (or open one on this same loop), write the request head with
+ * hop-by-hop headers stripped and X-Forwarded-* set, stream the body as it arrives, stream the
+ * response back, then return the backend connection to the pool.
+ *
+ * <p>Everything happens on the connection's event loop: no locks, no Reactor operators. Writes use
+ * void promises; writes to the backend are flushed when the client's read completes, writes to the
+ * client on the response's last content (and when a backend read completes, for streamed bodies).
+ * Requests a client pipelines behind the current one are queued in order, not read in parallel.
+ * Backpressure both ways: when the side we write to is not writable, the side we read from stops
+ * reading until it is.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter implements RequestRouter.Decision {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+
+    /** Reasons the client's reads are paused (a bit each); reading resumes when none is left. */
+    private static final int PAUSE_BACKEND_FULL = 1;
+    private static final int PAUSE_QUEUE_FULL = 2;
+    private static final int PAUSE_CONNECTING = 4;
+    /** Pipelined messages queued behind the current exchange before the client is paused. */
+    private static final int MAX_QUEUED = 32;
+    /** Body pieces buffered while the backend connection is being opened before the client is paused. */
+    private static final int MAX_PENDING = 16;
+    /** An idle connection is closed after IDLE_CHECKS checks in a row saw no request. */
+    private static final int IDLE_CHECKS = 5;
+    private static final long IDLE_CHECK_NANOS = NettyForwarder.CLIENT_IDLE_TIMEOUT.toNanos() / IDLE_CHECKS;
+
+    private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+            "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+    private static final AsciiString HTML = AsciiString.cached(ErrorPage.contentType());
+    private static final AsciiString NO_STORE = AsciiString.cached("no-store");
+    private static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
+    private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
+    private static final AsciiString ZERO = AsciiString.cached("0");
+
+    private final NettyForwarder forwarder;
+    private final LoopContext loop;
+    private ChannelHandlerContext ctx;
+    /** The encoder's context: writing there bypasses the response encoder (for the raw 100 Continue). */
+    private ChannelHandlerContext codecCtx;
+    private Channel channel;
+    private String clientAddress;
+    private ScheduledFuture<?> idleCheck;
+    private int exchangesStarted;
+    private int exchangesAtLastCheck;
+    private int quietChecks;
+    /** The engine is closing: finish the current exchange, then close. */
+    private boolean closing;
+    private boolean closed;
+
+    /** Messages that belong to requests after the current one, in arrival order. */
+    private ArrayDeque<Object> queue;
+    private boolean drainingQueue;
+    private int readPauses;
+    private boolean inClientRead;
+    private boolean backendFlushPending;
+    private boolean clientFlushPending;
+
+    // The current exchange.
+    private boolean active;
+    private HttpRequest request;
+    private boolean head;
+    private boolean http10;
+    private boolean keepAlive;
+    private boolean expectContinue;
+    private boolean continueSent;
+    private boolean retryable;
+    private boolean retried;
+    /** The backend of the exchange, counted in on {@link #upstreamPool}. */
+    private Upstream upstream;
+    private NettyBackendPool.LoopPool upstreamPool;
+    private BackendConnection backend;
+    private boolean backendPaused;
+    private boolean backendReusable;
+    /** Messages for a backend connection still being opened. */
+    private ArrayList<Object> pending;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean responseDone;
+    /** The rest of the request body is dropped (the exchange was answered without it). */
+    private boolean discarding;
+    /** Skipping an interim (1xx) response from the backend until its end. */
+    private boolean skippingInterim;
+
+    ClientConnection(NettyForwarder forwarder, LoopContext loop) {
+        this.forwarder = forwarder;
+        this.loop = loop;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.channel = ctx.channel();
+        this.codecCtx = ctx.pipeline().context(HttpResponseEncoder.class);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (channel.remoteAddress() instanceof InetSocketAddress remote) {
+            clientAddress = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        }
+        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, IDLE_CHECK_NANOS, IDLE_CHECK_NANOS,
+                TimeUnit.NANOSECONDS);
+        if (forwarder.isDraining()) {
+            ctx.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inClientRead = true;
+        if ((queue != null && !queue.isEmpty()) || (active && requestDone)) {
+            enqueue(msg);
+            return;
+        }
+        handle(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inClientRead = false;
+        flushBackend();
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpRequest httpRequest) {
+            startExchange(httpRequest);
+            if (msg instanceof HttpContent content) {
+                onRequestContent(content);
+            }
+        } else if (msg instanceof HttpContent content) {
+            onRequestContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void enqueue(Object msg) {
+        if (queue == null) {
+            queue = new ArrayDeque<>(8);
+        }
+        queue.add(msg);
+        if (queue.size() >= MAX_QUEUED) {
+            pauseReads(PAUSE_QUEUE_FULL);
+        }
+    }
+
+    /** Starts the queued requests once the exchange before them is over, in order. */
+    private void drainQueue() {
+        if (queue == null || drainingQueue) {
+            return;
+        }
+        drainingQueue = true;
+        try {
+            Object msg;
+            while (!closed && !(active && requestDone) && (msg = queue.poll()) != null) {
+                handle(msg);
+            }
+            if (queue.size() < MAX_QUEUED / 2) {
+                resumeReads(PAUSE_QUEUE_FULL);
+            }
+        } finally {
+            drainingQueue = false;
+        }
+        if (!inClientRead) {
+            flushBackend();
+        }
+    }
+
+    private void startExchange(HttpRequest httpRequest) {
+        active = true;
+        exchangesStarted++;
+        request = httpRequest;
+        requestDone = false;
+        responseStarted = false;
+        responseDone = false;
+        discarding = false;
+        skippingInterim = false;
+        continueSent = false;
+        retried = false;
+        if (httpRequest.decoderResult().isFailure()) {
+            // The decoder is now discarding the connection's input: answer and close.
+            keepAlive = false;
+            requestDone = true;
+            discarding = true;
+            sendBareError(statusFor(httpRequest.decoderResult().cause()));
+            return;
+        }
+        HttpMethod method = httpRequest.method();
+        head = HttpMethod.HEAD.equals(method);
+        http10 = HttpVersion.HTTP_1_0.equals(httpRequest.protocolVersion());
+        keepAlive = !closing && HttpUtil.isKeepAlive(httpRequest);
+        expectContinue = HttpUtil.is100ContinueExpected(httpRequest);
+        forwarder.router().route(httpRequest, this);
+    }
+
+    /** The router's answer: forward to this upstream, unless it has drained meanwhile. */
+    @Override
+    public boolean forward(Upstream target) {
+        NettyBackendPool.LoopPool pool = ((NettyBackendPool) target.pool()).onLoop(loop);
+        if (!pool.enter(target)) {
+            return false;
+        }
+        upstream = target;
+        upstreamPool = pool;
+        HttpRequest outgoing = request;
+        HttpHeaders headers = outgoing.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(outgoing);
+        boolean hasBody = chunked || HttpUtil.getContentLength(outgoing, 0L) > 0;
+        String host = headers.get(HttpHeaderNames.HOST);
+        ProxyHeaders.removeHopByHop(headers);
+        if (expectContinue) {
+            headers.remove(HttpHeaderNames.EXPECT);
+        }
+        ProxyHeaders.addForwardingHeaders(headers, clientAddress, "http", host);
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (http10) {
+            outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
+        }
+        retryable = !hasBody && isIdempotent(outgoing.method());
+        if (expectContinue) {
+            continueSent = true;
+            codecCtx.writeAndFlush(CONTINUE.duplicate(), codecCtx.voidPromise());
+        }
+        int server = target.nextServerIndex();
+        BackendConnection connection = pool.acquire(server);
+        if (connection != null) {
+            connection.owner = this;
+            connection.reused = true;
+            connection.received = false;
+            connection.headRequest = head;
+            backend = connection;
+            connection.ctx.write(outgoing, connection.ctx.voidPromise());
+            backendFlushPending = true;
+        } else {
+            openBackend(pool, server, outgoing, false);
+        }
+        return true;
+    }
+
+    /**
+     * Opens a new backend connection for the exchange; {@code outgoing} (and, for a replay, the empty
+     * last content) waits in {@link #pending} until it is connected. The outcome may be reported
+     * before this returns.
+     */
+    private void openBackend(NettyBackendPool.LoopPool pool, int server, HttpRequest outgoing, boolean withEnd) {
+        BackendConnection connection = new BackendConnection(pool, server, this);
+        connection.headRequest = head;
+        backend = connection;
+        if (pending == null) {
+            pending = new ArrayList<>(4);
+        }
+        pending.add(outgoing);
+        if (withEnd) {
+            pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        pool.connect(connection);
+    }
+
+    /** The router's answer: send the engine's own page. */
+    @Override
+    public void reject(ErrorPage page) {
+        if (expectContinue) {
+            // The client may never send the body it announced: the connection cannot be reused.
+            keepAlive = false;
+        }
+        sendErrorPage(page);
+    }
+
+    private void onRequestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            // A malformed body (bad chunk): nothing sensible can follow on this connection.
+            content.release();
+            ctx.close();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (!active || discarding) {
+            content.release();
+            if (last && active) {
+                requestDone = true;
+                discarding = false;
+                if (responseDone) {
+                    finishExchange();
+                }
+            }
+            return;
+        }
+        BackendConnection connection = backend;
+        if (connection == null) {
+            content.release();
+        } else if (connection.connecting) {
+            pending.add(content);
+            if (pending.size() >= MAX_PENDING) {
+                pauseReads(PAUSE_CONNECTING);
+            }
+        } else {
+            connection.ctx.write(content, connection.ctx.voidPromise());
+            backendFlushPending = true;
+            if (!connection.channel.isWritable()) {
+                pauseReads(PAUSE_BACKEND_FULL);
+            }
+        }
+        if (last) {
+            requestDone = true;
+            if (connection != null && !connection.connecting) {
+                connection.startWaiting();
+            }
+            if (responseDone) {
+                finishExchange();
+            }
+        }
+    }
+
+    private void flushBackend() {
+        if (backendFlushPending) {
+            backendFlushPending = false;
+            BackendConnection connection = backend;
+            if (connection != null && !connection.connecting) {
+                connection.ctx.flush();
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable() && backendPaused) {
+            backendPaused = false;
+            if (backend != null) {
+                backend.channel.config().setAutoRead(true);
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        if (backend != null) {
+            // Mid-exchange: the backend connection is out of step, never return it to the pool.
+            closeBackend();
+        }
+        releasePending();
+        if (queue != null) {
+            Object msg;
+            while ((msg = queue.poll()) != null) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+        releaseUpstream();
+        active = false;
+        request = null;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (log.isDebugEnabled()) {
+            log.debug("client connection {} failed: {}", channel, cause.toString());
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ReferenceCountUtil.release(evt);
+    }
+
+    // ---------------------------------------------------------------- backend side
+
+    void onBackendConnected(BackendConnection connection) {
+        if (connection != backend) {
+            connection.channel.close();
+            return;
+        }
+        connection.received = false;
+        for (Object msg : pending) {
+            connection.ctx.write(msg, connection.ctx.voidPromise());
+        }
+        pending.clear();
+        connection.ctx.flush();
+        resumeReads(PAUSE_CONNECTING);
+        if (requestDone) {
+            connection.startWaiting();
+        }
+    }
+
+    void onBackendConnectFailed(BackendConnection connection, Throwable cause) {
+        if (connection != backend) {
+            return;
+        }
+        backend = null;
+        if (log.isDebugEnabled()) {
+            log.debug("backend {} server {}: connect failed: {}", connection.pool.backend.name,
+                    connection.pool.backend.servers[connection.server], cause.toString());
+        }
+        failExchange(ErrorPage.BAD_GATEWAY);
+    }
+
+    void onBackendRead(BackendConnection connection, Object msg) {
+        if (connection != backend) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        connection.received = true;
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+            if (msg instanceof HttpContent content && backend == connection) {
+                onResponseContent(connection, content);
+            }
+        } else if (msg instanceof HttpContent content) {
+            onResponseContent(connection, content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        if (response.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(response);
+            if (log.isDebugEnabled()) {
+                log.debug("backend {} sent a malformed response: {}", upstream.name(), response.decoderResult().cause().toString());
+            }
+            failExchange(ErrorPage.BAD_GATEWAY);
+            return;
+        }
+        int code = response.status().code();
+        if (code < 200) {
+            if (code == 101) {
+                // We never ask for an upgrade (Upgrade is hop-by-hop): an out-of-protocol answer.
+                failExchange(ErrorPage.BAD_GATEWAY);
+            } else {
+                skippingInterim = true; // 100 Continue, 103 Early Hints...: not forwarded
+            }
+            return;
+        }
+        HttpHeaders headers = response.headers();
+        boolean bodyAllowed = !head && code != 204 && code != 304;
+        boolean framed = !bodyAllowed || HttpUtil.isTransferEncodingChunked(response) || HttpUtil.isContentLengthSet(response);
+        backendReusable = framed && HttpUtil.isKeepAlive(response);
+        ProxyHeaders.removeHopByHop(headers);
+        if (bodyAllowed && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (http10) {
+                keepAlive = false; // an HTTP/1.0 client knows no chunks: the body ends with the connection
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        responseStarted = true;
+        ctx.write(response, ctx.voidPromise());
+        clientFlushPending = true;
+    }
+
+    private void onResponseContent(BackendConnection connection, HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (skippingInterim || !responseStarted) {
+            content.release();
+            if (last) {
+                skippingInterim = false;
+            }
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            failExchange(ErrorPage.BAD_GATEWAY);
+            return;
+        }
+        if (!last) {
+            ctx.write(content, ctx.voidPromise());
+            clientFlushPending = true;
+            if (!channel.isWritable() && !backendPaused) {
+                backendPaused = true;
+                connection.channel.config().setAutoRead(false);
+            }
+            return;
+        }
+        responseDone = true;
+        clientFlushPending = false;
+        connection.stopWaiting();
+        if (keepAlive && !closing) {
+            ctx.writeAndFlush(content, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+        }
+        if (requestDone && backendReusable) {
+            returnBackend();
+        } else {
+            // Ended before the request body did, or not keep-alive: the connection is not reusable.
+            closeBackend();
+            if (!requestDone) {
+                discarding = true;
+                resumeReads(PAUSE_BACKEND_FULL | PAUSE_CONNECTING);
+            }
+        }
+        if (requestDone) {
+            finishExchange();
+        }
+    }
+
+    void onBackendReadComplete(BackendConnection connection) {
+        if (connection != backend) {
+            return;
+        }
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            ctx.flush();
+        }
+        connection.touch();
+    }
+
+    void onBackendWritabilityChanged(BackendConnection connection) {
+        if (connection == backend && connection.channel.isWritable()) {
+            resumeReads(PAUSE_BACKEND_FULL);
+        }
+    }
+
+    /** The backend connection closed while the exchange used it (its {@code owner} is already cleared). */
+    void onBackendInactive(BackendConnection connection) {
+        if (connection != backend) {
+            return;
+        }
+        backend = null;
+        backendPaused = false;
+        if (!responseStarted && retryable && connection.reused && !connection.received && requestDone && !retried) {
+            // A keep-alive connection the backend closed as we reused it; replaying is safe for an
+            // idempotent request without a body. Once, on a new connection.
+            retried = true;
+            if (log.isDebugEnabled()) {
+                log.debug("backend {} closed a reused connection before answering; retrying on a new one",
+                        connection.pool.backend.name);
+            }
+            openBackend(connection.pool, connection.server, request, true);
+            return;
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("backend {} closed the connection {}", connection.pool.backend.name,
+                    responseStarted ? "in the middle of the response" : "before answering");
+        }
+        failExchange(ErrorPage.BAD_GATEWAY);
+    }
+
+    void onBackendTimeout(BackendConnection connection) {
+        if (connection != backend) {
+            return;
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("backend {} did not answer within {} ms", connection.pool.backend.name,
+                    TimeUnit.NANOSECONDS.toMillis(connection.pool.backend.responseTimeoutNanos));
+        }
+        failExchange(ErrorPage.GATEWAY_TIMEOUT);
+    }
+
+    /**
+     * The backend failed: answer with the page while no response header went out, otherwise all
+     * that is left is closing the client connection.
+     */
+    private void failExchange(ErrorPage page) {
+        if (backend != null) {
+            closeBackend();
+        }
+        releasePending();
+        resumeReads(PAUSE_BACKEND_FULL | PAUSE_CONNECTING);
+        if (responseStarted) {
+            ctx.close();
+            return;
+        }
+        if (!requestDone && expectContinue && !continueSent) {
+            keepAlive = false;
+        }
+        sendErrorPage(page);
+    }
+
+    // ---------------------------------------------------------------- ending an exchange
+
+    private void sendErrorPage(ErrorPage page) {
+        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, HTML);
+        headers.set(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
+        headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, page.length());
+        endWithResponse(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(page.status()),
+                head ? Unpooled.EMPTY_BUFFER : page.content(), headers, EmptyHttpHeaders.INSTANCE));
+    }
+
+    /** For requests the decoder rejected; the connection closes after it. */
+    private void sendBareError(HttpResponseStatus status) {
+        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, ZERO);
+        endWithResponse(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, headers,
+                EmptyHttpHeaders.INSTANCE));
+    }
+
+    private void endWithResponse(DefaultFullHttpResponse response) {
+        releaseUpstream();
+        if (!requestDone) {
+            discarding = true;
+        }
+        responseStarted = true;
+        responseDone = true;
+        if (keepAlive && !closing) {
+            if (http10) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            keepAlive = false;
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+        if (requestDone) {
+            finishExchange();
+        }
+    }
+
+    /** Both the request and the response are complete. */
+    private void finishExchange() {
+        releaseUpstream();
+        active = false;
+        request = null;
+        resumeReads(PAUSE_BACKEND_FULL | PAUSE_CONNECTING);
+        if (!keepAlive || closing) {
+            // The last write closes the connection; whatever was pipelined behind it is dropped.
+            return;
+        }
+        drainQueue();
+    }
+
+    private void returnBackend() {
+        BackendConnection connection = backend;
+        backend = null;
+        connection.owner = null;
+        if (backendPaused) {
+            backendPaused = false;
+            connection.channel.config().setAutoRead(true);
+        }
+        connection.pool.release(connection);
+    }
+
+    private void closeBackend() {
+        BackendConnection connection = backend;
+        backend = null;
+        backendPaused = false;
+        connection.owner = null;
+        connection.stopWaiting();
+        connection.channel.close();
+    }
+
+    private void releaseUpstream() {
+        Upstream used = upstream;
+        if (used != null) {
+            upstream = null;
+            upstreamPool.exit(used);
+            upstreamPool = null;
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null && !pending.isEmpty()) {
+            for (Object msg : pending) {
+                ReferenceCountUtil.release(msg);
+            }
+            pending.clear();
+        }
+    }
+
+    private void pauseReads(int reason) {
+        if (readPauses == 0) {
+            channel.config().setAutoRead(false);
+        }
+        readPauses |= reason;
+    }
+
+    private void resumeReads(int reasons) {
+        if ((readPauses & reasons) != 0) {
+            readPauses &= ~reasons;
+            if (readPauses == 0) {
+                channel.config().setAutoRead(true);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Graceful close: idle now, or after the current exchange. Runs on this connection's loop. */
+    void closeWhenIdle() {
+        closing = true;
+        if (!active) {
+            ctx.close();
+        }
+    }
+
+    private void checkIdle() {
+        if (active || (queue != null && !queue.isEmpty())) {
+            quietChecks = 0;
+        } else if (exchangesStarted != exchangesAtLastCheck) {
+            quietChecks = 0;
+        } else if (++quietChecks >= IDLE_CHECKS) {
+            ctx.close();
+        }
+        exchangesAtLastCheck = exchangesStarted;
+    }
+
+    private static HttpResponseStatus statusFor(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        if (cause instanceof TooLongFrameException) {
+            return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    private static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method) || HttpMethod.TRACE.equals(method);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.gatehouse.engine.forward;
+
+import dev.gatehouse.engine.config.BackendDefinition;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A backend's keep-alive connections, kept per event loop: each loop has its own {@link LoopPool}
+ * (a LIFO deque of idle connections per server, created on that loop with a {@link Bootstrap} bound
+ * to it), so a request takes a connection living on its own client connection's thread, with no lock
+ * and no hand-off between threads.
+ */
+final class NettyBackendPool implements BackendPool {
+
+    /** Idle connections kept per server per event loop; more are closed when they come back. */
+    static final int MAX_IDLE_PER_SERVER_PER_LOOP = 256;
+    /**
+     * An idle connection is closed after this long, below the keep-alive timeout of most servers
+     * (nginx 75 s; shorter ones are covered by the retry of idempotent requests).
+     */
+    static final long IDLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    final NettyForwarder forwarder;
+    final String name;
+    final InetSocketAddress[] servers;
+    final int connectTimeoutMillis;
+    final long responseTimeoutNanos;
+    /** Indexed by {@link LoopContext#index()}; slot i is created and used only on loop i. */
+    private final LoopPool[] byLoop;
+
+    NettyBackendPool(NettyForwarder forwarder, BackendDefinition backend, InetSocketAddress[] servers) {
+        this.forwarder = forwarder;
+        this.name = backend.name();
+        this.servers = servers;
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, backend.connectTimeout().toMillis()));
+        this.responseTimeoutNanos = Math.max(1, backend.responseTimeout().toNanos());
+        this.byLoop = new LoopPool[forwarder.loopCount()];
+    }
+
+    /** This backend's pool on the calling loop; call only from {@code loop.loop()}. */
+    LoopPool onLoop(LoopContext loop) {
+        LoopPool pool = byLoop[loop.index()];
+        if (pool == null) {
+            pool = new LoopPool(this, loop);
+            byLoop[loop.index()] = pool;
+        }
+        return pool;
+    }
+
+    /** Closes the idle connections of every loop, each on its own loop; later returns are closed too. */
+    @Override
+    public void dispose() {
+        onEveryLoop(LoopPool::close);
+    }
+
+    /** Each loop gives back its reference on the upstream now, or when its last request finishes. */
+    @Override
+    public void retire(Upstream upstream) {
+        onEveryLoop(pool -> pool.dropShare(upstream));
+    }
+
+    @Override
+    public int heldReferences() {
+        int held = 0;
+        for (LoopPool pool : byLoop) {
+            if (pool != null && pool.shareHeld()) {
+                held++;
+            }
+        }
+        return held;
+    }
+
+    @Override
+    public int requestsInFlight() {
+        int requests = 0;
+        for (LoopPool pool : byLoop) {
+            if (pool != null) {
+                requests += pool.inFlight();
+            }
+        }
+        return requests;
+    }
+
+    private void onEveryLoop(java.util.function.Consumer<LoopPool> action) {
+        for (LoopContext loop : forwarder.loops()) {
+            int index = loop.index();
+            try {
+                loop.loop().execute(() -> {
+                    LoopPool pool = byLoop[index];
+                    if (pool != null) {
+                        action.accept(pool);
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                // The loops are shutting down and close every channel themselves.
+            }
+        }
+    }
+
+    /**
+     * One backend's connections on one event loop, and this loop's share of the upstream: one
+     * reference on it, taken by the first request and kept while the backend is live, plus a count of
+     * the loop's requests in flight. Requests thus touch no counter shared between threads. Every
+     * method except the monitoring reads runs on that loop.
+     */
+    static final class LoopPool {
+        private static final VarHandle IN_FLIGHT;
+        private static final VarHandle SHARE_HELD;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                IN_FLIGHT = lookup.findVarHandle(LoopPool.class, "inFlight", int.class);
+                SHARE_HELD = lookup.findVarHandle(LoopPool.class, "shareHeld", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final NettyBackendPool backend;
+        final LoopContext loop;
+        private final ArrayDeque<BackendConnection>[] idle;
+        private final Bootstrap[] bootstraps;
+        private boolean closed;
+        /** Written only by this loop, with release stores (no fence) so monitors can read it. */
+        private int inFlight;
+        private boolean shareHeld;
+
+        @SuppressWarnings("unchecked")
+        LoopPool(NettyBackendPool backend, LoopContext loop) {
+            this.backend = backend;
+            this.loop = loop;
+            int servers = backend.servers.length;
+            this.idle = new ArrayDeque[servers];
+            this.bootstraps = new Bootstrap[servers];
+            for (int i = 0; i < servers; i++) {
+                idle[i] = new ArrayDeque<>();
+            }
+        }
+
+        /**
+         * Counts a request in; takes the loop's reference on the upstream first if it has none.
+         *
+         * @return false when the upstream has drained and closed (the caller must route again)
+         */
+        boolean enter(Upstream upstream) {
+            if (!shareHeld) {
+                if (!upstream.retain()) {
+                    return false;
+                }
+                SHARE_HELD.setRelease(this, true);
+            }
+            IN_FLIGHT.setRelease(this, inFlight + 1);
+            return true;
+        }
+
+        /** Counts a request out; the loop's reference goes when its last request ends after a retire. */
+        void exit(Upstream upstream) {
+            int remaining = inFlight - 1;
+            IN_FLIGHT.setRelease(this, remaining);
+            if (remaining == 0 && upstream.isRetired()) {
+                dropShare(upstream);
+            }
+        }
+
+        /** Gives back the loop's reference on the upstream unless requests still use it. */
+        void dropShare(Upstream upstream) {
+            if (shareHeld && inFlight == 0) {
+                SHARE_HELD.setRelease(this, false);
+                upstream.release();
+            }
+        }
+
+        int inFlight() {
+            return (int) IN_FLIGHT.getAcquire(this);
+        }
+
+        boolean shareHeld() {
+            return (boolean) SHARE_HELD.getAcquire(this);
+        }
+
+        /** The most recently used live idle connection to the server, or null (connect a new one). */
+        BackendConnection acquire(int server) {
+            ArrayDeque<BackendConnection> connections = idle[server];
+            BackendConnection connection;
+            while ((connection = connections.pollLast()) != null) {
+                connection.pooled = false;
+                if (connection.channel.isActive()) {
+                    return connection;
+                }
+                connection.channel.close();
+            }
+            return null;
+        }
+
+        /**
+         * Starts a new connection to the server for {@code owner}; the owner hears of the outcome
+         * through {@link ClientConnection#onBackendConnected} or {@link ClientConnection#onBackendConnectFailed},
+         * possibly before this returns. The caller must have made {@code connection} its current
+         * backend first.
+         */
+        void connect(BackendConnection connection) {
+            Bootstrap bootstrap = bootstraps[connection.server];
+            if (bootstrap == null) {
+                bootstrap = new Bootstrap()
+                        .group(loop.loop())
+                        .channel(backend.forwarder.socketChannelClass())
+                        .resolver(backend.forwarder.resolver())
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis)
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .option(ChannelOption.SO_KEEPALIVE, true)
+                        .remoteAddress(backend.servers[connection.server]);
+                bootstraps[connection.server] = bootstrap;
+            }
+            // Safe to reuse: the handler is read synchronously by connect(), and only this loop uses it.
+            bootstrap.handler(connection).connect().addListener(connection);
+        }
+
+        /** Takes back a connection whose exchange ended cleanly; closes it when it cannot be kept. */
+        void release(BackendConnection connection) {
+            ArrayDeque<BackendConnection> connections = idle[connection.server];
+            if (closed || !connection.channel.isActive() || connections.size() >= MAX_IDLE_PER_SERVER_PER_LOOP) {
+                connection.channel.close();
+                return;
+            }
+            connection.pooled = true;
+            connections.addLast(connection);
+            connection.idleFrom(connection.lastActivity);
+        }
+
+        /** Drops an idle connection that closed or timed out. */
+        void removeIdle(BackendConnection connection) {
+            if (connection.pooled) {
+                connection.pooled = false;
+                idle[connection.server].removeLastOccurrence(connection);
+            }
+        }
+
+        void close() {
+            closed = true;
+            for (ArrayDeque<BackendConnection> connections : idle) {
+                BackendConnection connection;
+                while ((connection = connections.pollLast()) != null) {
+                    connection.pooled = false;
+                    connection.channel.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.gatehouse.engine.forward;
+
+import dev.gatehouse.engine.config.BackendDefinition;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Forwards HTTP/1.1 in plain Netty channel handlers on the engine's event loops: a
+ * {@link ClientConnection} per client connection, {@link BackendConnection}s kept per event loop in
+ * each backend's {@link NettyBackendPool}. The listener itself (binding, the event loops) stays
+ * with the caller; it hands every accepted channel to {@link #initClientChannel}.
+ *
+ * <p>Lifecycle: it tracks the client connections it was given, so {@link #closeGracefully} can let
+ * in-flight requests finish (closing idle connections at once and busy ones after their current
+ * response) without counting requests on the hot path.
+ */
+public final class NettyForwarder implements Forwarder {
+
+    /**
+     * Keep-alive connections from clients idle longer than this are closed (nginx uses 75 s); checked
+     * every fifth of it, so a connection goes after 75-90 s without a request.
+     */
+    public static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(75);
+    /** Longest request line (method, target, version) a client may send; longer gets 414. */
+    public static final int MAX_REQUEST_LINE_BYTES = 16 * 1024;
+    /** Largest request header block a client may send, like nginx's 4 x 8 KiB buffers; more gets 431. */
+    public static final int MAX_REQUEST_HEADER_BYTES = 32 * 1024;
+    /** Largest response head a backend may send (status line + headers). */
+    public static final int MAX_UPSTREAM_HEADER_BYTES = 32 * 1024;
+    /** Body pieces are handed on in slices of at most this size (no copy: views of the read buffers). */
+    static final int MAX_CHUNK_BYTES = 64 * 1024;
+
+    private static final String REACTOR_BRIDGE = "reactor.right.reactiveBridge";
+
+    private final RequestRouter router;
+    private final Map<EventExecutor, LoopContext> loopsByExecutor;
+    private final List<LoopContext> loops;
+    private final Class<? extends SocketChannel> socketChannelClass;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final HttpDecoderConfig requestDecoderConfig;
+    private final HttpDecoderConfig responseDecoderConfig;
+    private final ChannelGroup clients = new DefaultChannelGroup("gatehouse-clients", GlobalEventExecutor.INSTANCE);
+    private volatile boolean draining;
+
+    /**
+     * @param group the event loops client connections are accepted on; backend connections are
+     *     opened on the same loops
+     * @param socketChannelClass the TCP channel class matching the group's transport (epoll or NIO)
+     * @param datagramChannelClass the UDP channel class matching it, for DNS
+     */
+    public NettyForwarder(EventLoopGroup group, Class<? extends SocketChannel> socketChannelClass,
+                          Class<? extends DatagramChannel> datagramChannelClass, RequestRouter router) {
+        this.router = router;
+        this.socketChannelClass = socketChannelClass;
+        Map<EventExecutor, LoopContext> byExecutor = new IdentityHashMap<>();
+        List<LoopContext> contexts = new ArrayList<>();
+        for (EventExecutor executor : group) {
+            LoopContext context = new LoopContext((EventLoop) executor, contexts.size());
+            contexts.add(context);
+            byExecutor.put(executor, context);
+        }
+        this.loopsByExecutor = byExecutor;
+        this.loops = List.copyOf(contexts);
+        // Non-blocking DNS for backends named by host name (IP literals skip it).
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(datagramChannelClass)
+                .socketChannelType(socketChannelClass));
+        this.requestDecoderConfig = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+                .setMaxHeaderSize(MAX_REQUEST_HEADER_BYTES)
+                .setMaxChunkSize(MAX_CHUNK_BYTES)
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withNameValidator(NettyForwarder::validateName));
+        // A backend is configured by the operator, and the response decoder cuts names at whitespace
+        // and colons itself: its names are passed on without a second per-character check.
+        this.responseDecoderConfig = new HttpDecoderConfig()
+                .setMaxHeaderSize(MAX_UPSTREAM_HEADER_BYTES)
+                .setMaxChunkSize(MAX_CHUNK_BYTES)
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withNameValidation(false));
+    }
+
+    /**
+     * Client request header names must be tokens (RFC 9110 5.1); a name with spaces before the colon
+     * is a request-smuggling attempt the decoder relies on this check to reject. The names the proxy
+     * sets itself are constants known to be valid and skip the per-character check.
+     */
+    private static void validateName(CharSequence name) {
+        if (name == ProxyHeaders.X_FORWARDED_FOR || name == ProxyHeaders.X_FORWARDED_PROTO
+                || name == ProxyHeaders.X_FORWARDED_HOST || name == HttpHeaderNames.HOST
+                || name == HttpHeaderNames.TRANSFER_ENCODING) {
+            return;
+        }
+        if (name.length() == 0 || HttpHeaderValidationUtil.validateToken(name) != -1) {
+            throw new IllegalArgumentException("header name '" + name + "' is not a token");
+        }
+    }
+
+    @Override
+    public BackendPool openPool(BackendDefinition backend, List<InetSocketAddress> servers) {
+        return new NettyBackendPool(this, backend, servers.toArray(InetSocketAddress[]::new));
+    }
+
+    /**
+     * Sets up a newly accepted client connection: the HTTP codec and the forwarding handler. Any
+     * handler a listener framework put there to consume the connection itself (reactor-netty's
+     * reactive bridge) is removed, so the whole request path is these handlers.
+     */
+    public void initClientChannel(Channel channel) {
+        LoopContext loop = loopsByExecutor.get(channel.eventLoop());
+        if (loop == null) {
+            throw new IllegalStateException("channel " + channel + " is not on one of the engine's event loops");
+        }
+        ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.get(REACTOR_BRIDGE) != null) {
+            pipeline.remove(REACTOR_BRIDGE);
+        }
+        // reactor-netty accepts with reads off and turns them on per subscriber; these handlers read at once.
+        channel.config().setAutoRead(true);
+        pipeline.addLast("http-request-decoder", new HttpRequestDecoder(requestDecoderConfig));
+        pipeline.addLast("http-response-encoder", new HttpResponseEncoder());
+        pipeline.addLast("gatehouse-proxy", new ClientConnection(this, loop));
+        clients.add(channel);
+    }
+
+    /**
+     * Stops taking requests: closes idle client connections now, lets busy ones finish their current
+     * exchange (then closes them), waits up to {@code grace} for that, and closes what is left.
+     * Blocks the caller; never call it from an event loop.
+     *
+     * @return true when every connection finished within the grace
+     */
+    public boolean closeGracefully(Duration grace) {
+        draining = true;
+        for (Channel channel : clients) {
+            ClientConnection connection = channel.pipeline().get(ClientConnection.class);
+            if (connection == null) {
+                channel.close();
+            } else {
+                channel.eventLoop().execute(connection::closeWhenIdle);
+            }
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!clients.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean drained = clients.isEmpty();
+        clients.close().awaitUninterruptibly(grace.toMillis() + 1000);
+        return drained;
+    }
+
+    /** Frees the resolver; call after the event loops stopped serving. */
+    public void dispose() {
+        resolver.close();
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    RequestRouter router() {
+        return router;
+    }
+
+    List<LoopContext> loops() {
+        return loops;
+    }
+
+    int loopCount() {
+        return loops.size();
+    }
+
+    Class<? extends SocketChannel> socketChannelClass() {
+        return socketChannelClass;
+    }
+
+    AddressResolverGroup<InetSocketAddress> resolver() {
+        return resolver;
+    }
+
+    HttpDecoderConfig responseDecoderConfig() {
+        return responseDecoderConfig;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.gatehouse.engine.forward;
+
+import dev.gatehouse.engine.errorpage.ErrorPage;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * Decides where one request goes; the forwarding side calls it once per request, on the client
+ * connection's event loop, and does not care how routing works (host names, paths, policies).
+ */
+@FunctionalInterface
+public interface RequestRouter {
+
+    /**
+     * Routes one request: reads the live configuration once and, before returning, either calls
+     * {@link Decision#forward} until it accepts or calls {@link Decision#reject}. Must not block.
+     *
+     * <p>The router may rewrite the request's target and {@code Host} (an absolute-form request is
+     * forwarded in origin form with its authority as Host); otherwise the request is forwarded as
+     * it came, minus hop-by-hop headers.
+     */
+    void route(HttpRequest request, Decision decision);
+
+    /** Where the router sends its answer; implemented by the forwarding side, one per connection. */
+    interface Decision {
+
+        /**
+         * Forward the request to this backend. The forwarding side takes its reference on the
+         * upstream (so its pool outlives the request even if an apply removes the backend meanwhile).
+         *
+         * @return false when the upstream was retired and has drained since the table was read: its
+         *     pool is closed, and the router must look the route up again in the live table
+         */
+        boolean forward(Upstream upstream);
+
+        /** Answer the request with the engine's own page instead. */
+        void reject(ErrorPage page);
+    }
+}
