@@ -17,14 +17,16 @@ RUN apt-get update -q && apt-get install -y -q --no-install-recommends openjdk-1
     && useradd --system --home-dir /data --shell /usr/sbin/nologin gatehouse \
     && mkdir -p /data && chown gatehouse:gatehouse /data
 COPY --from=build /src/admin-web/target/gatehouse.jar /opt/gatehouse/gatehouse.jar
+# The JVM flags chosen by measurement, shared with the installer and the benchmarks.
+COPY installer/jvm-options /opt/gatehouse/jvm-options
 USER gatehouse
 ENV GATEHOUSE_DATA_DIR=/data \
     GATEHOUSE_HTTP_PORT=8080 \
     GATEHOUSE_HTTPS_PORT=8443 \
-    GATEHOUSE_ADMIN_PORT=8081 \
-    JAVA_OPTS="-Xms64m -Xmx512m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
+    GATEHOUSE_ADMIN_PORT=8081
 VOLUME /data
 EXPOSE 8080 8443 8081
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD curl -fsS -o /dev/null http://127.0.0.1:8081/login || exit 1
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/gatehouse/gatehouse.jar"]
+# JAVA_OPTS, when set, replaces the measured defaults.
+ENTRYPOINT ["sh", "-c", "exec java ${JAVA_OPTS:-$(cat /opt/gatehouse/jvm-options)} -jar /opt/gatehouse/gatehouse.jar"]

@@ -23,7 +23,8 @@
 #                      wrk, h2load and the backend run on L
 #   --only LIST        comma-separated subset of direct,nginx,haproxy,gatehouse (default: all).
 #                      "direct" = the backend without a proxy, the ceiling of this setup
-#   --jvm-opts "..."   the appliance's JVM flags (default "-Xms64m -Xmx512m -XX:+UseParallelGC")
+#   --jvm-opts "..."   the appliance's JVM flags (default: installer/jvm-options, the appliance's
+#                      measured production flags)
 #   --jar PATH         the appliance jar (default admin-web/target/gatehouse.jar)
 #   --build            run `mvn -B -q -DskipTests package` first (done anyway when the jar is missing)
 #   --record           append a dated copy of the table and the machine to bench/results.md
@@ -40,7 +41,7 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 REPO="$PWD"
 
 DURATION=10; WARMUP=15; NATIVE_WARMUP=3; CONNS=64; STREAMS=10; PIN="0:1"
-ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="-Xms64m -Xmx512m -XX:+UseParallelGC"
+ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"
 JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
 HOST_HDR="bench.local"
 ARGS_TEXT="$*"

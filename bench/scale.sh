@@ -30,7 +30,8 @@
 #   --no-recheck       do not measure the 1-site count again at the end (by default, when the list
 #                      has 1 and more counts, a last "1 (again)" row shows how far the machine drifted
 #                      during the run: a difference between the two 1-site rows is noise, not scale)
-#   --jvm-opts "..."   the engine JVM's flags (default "-Xms64m -Xmx512m -XX:+UseParallelGC")
+#   --jvm-opts "..."   the engine JVM's flags (default: installer/jvm-options, the appliance's
+#                      measured production flags)
 #   --jar PATH         the engine jar (default proxy-engine/target/proxy-engine-<version>.jar)
 #   --build            run `mvn -B -q -o -pl proxy-engine -am install -DskipTests` first (done
 #                      anyway when the jar is missing)
@@ -48,7 +49,7 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 REPO="$PWD"
 
 SITES="1,10,1000,10000"; DURATION=10; WARMUP=10; CONNS=64; REPS=5; LIVE_SITES=100; LIVE_TRIES=100
-PIN="0:1"; JVM_OPTS="-Xms64m -Xmx512m -XX:+UseParallelGC"; JAR=""; BUILD=0; RECORD=0; KEEP=0; RECHECK=1
+PIN="0:1"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"; JAR=""; BUILD=0; RECORD=0; KEEP=0; RECHECK=1
 RESULTS="bench/results.md"
 LIVE_WARMUP_TRIES=10
 ARGS_TEXT="$*"

@@ -89,8 +89,10 @@ GATEHOUSE_DATA_DIR=/var/lib/gatehouse
 # Optional: create the first administrator on an empty database instead of the setup page.
 #GATEHOUSE_ADMIN_EMAIL=admin@example.com
 #GATEHOUSE_ADMIN_PASSWORD=
-# JVM: a capped heap and a throughput collector keep memory flat on a small machine.
-JAVA_OPTS=-Xms64m -Xmx512m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError
+# JVM flags chosen by measurement (bench/compare.sh, see bench/README.md): the serial collector with
+# a small capped heap gave the best tail latency and the lowest memory (idle RSS under 200 MB), and
+# Netty's leak detector costs 10-20% of throughput in production.
+JAVA_OPTS=$(cat "$here/jvm-options")
 ENV
   chmod 0640 "$etc/gatehouse.env"
 fi

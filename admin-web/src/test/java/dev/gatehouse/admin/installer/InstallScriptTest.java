@@ -51,6 +51,7 @@ class InstallScriptTest {
                 .contains("GATEHOUSE_HTTP_PORT=80")
                 .contains("GATEHOUSE_ADMIN_PORT=8081")
                 .contains("GATEHOUSE_DATA_DIR=/var/lib/gatehouse")
+                .contains("JAVA_OPTS=" + Files.readString(SCRIPT.resolveSibling("jvm-options")).strip())
                 .doesNotContain("GATEHOUSE_ADMIN_PASSWORD=secret");
     }
 
