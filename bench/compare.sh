@@ -271,12 +271,23 @@ speaks_h2c() { # PORT
 
 ROWS=()   # "proxy|protocol|req/s|p50|p99|RSS|conns/req|notes"
 
+# Live heap of a JVM right after a full collection, in MB ("-" without jcmd): what is left is what the
+# process really holds, so the value before and after a long run shows whether the heap grows.
+heap_after_gc_mb() { # PID
+  command -v jcmd >/dev/null || { echo "-"; return; }
+  jcmd "$1" GC.run >/dev/null 2>&1 || { echo "-"; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation|PSYoungGen|ParOldGen|garbage-first heap/ {
+      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?$/, "", v); total += v } }
+    END { if (total > 0) printf "%.1f", total / 1024; else print "-" }'
+}
+
 run_wrk() { # LABEL PORT PID WARMUP
-  local label="$1" port="$2" pid="$3" warm="$4" out="$WORK/$1.wrk" rps p50 p99 notes rss conns
+  local label="$1" port="$2" pid="$3" warm="$4" out="$WORK/$1.wrk" rps p50 p99 notes rss conns heap_before=""
   local url="http://127.0.0.1:$port/"
   if [ "$warm" -gt 0 ]; then
     timeout $(( warm + 30 )) taskset -c "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${warm}s" -H "Host: $HOST_HDR" "$url" >/dev/null 2>&1 || true
   fi
+  if [ "$label" = gatehouse ]; then heap_before=$(heap_after_gc_mb "$pid"); fi
   run_measured "$out" timeout $(( DURATION + 30 )) taskset -c "$LOAD_CPUS" \
     wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "Host: $HOST_HDR" "$url"
   rss=$(rss_mb "$pid")
@@ -284,6 +295,7 @@ run_wrk() { # LABEL PORT PID WARMUP
   p50=$(ms "$(awk '$1=="50%" {print $2}' "$out")")
   p99=$(ms "$(awk '$1=="99%" {print $2}' "$out")")
   notes=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' "$out")
+  if [ -n "$heap_before" ]; then notes="${notes}heap after full GC ${heap_before} -> $(heap_after_gc_mb "$pid") MB; "; fi
   if [ "$label" = direct ]; then conns="-"; else conns="$CONNS_PER_REQ"; fi
   ROWS+=("$label|HTTP/1.1|${rps:-0}|$p50|$p99|$rss|$conns|${notes%; }")
   echo "  $label HTTP/1.1: ${rps:-0} req/s, p50 $p50 ms, p99 $p99 ms" >&2
