@@ -47,6 +47,8 @@ set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")/.."
 REPO="$PWD"
+# Process, port and unit helpers shared by the benchmarks.
+. "$REPO/bench/lib.sh"
 
 SITES="1,10,1000,10000"; DURATION=10; WARMUP=10; CONNS=64; REPS=5; LIVE_SITES=100; LIVE_TRIES=100
 PIN="0:1"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"; JAR=""; BUILD=0; RECORD=0; KEEP=0; RECHECK=1
@@ -91,14 +93,6 @@ done
 [[ "$PIN" =~ ^[0-9,-]+:[0-9,-]+$ ]] || { echo "--pin wants ENGINE_CPUS:LOAD_CPUS, e.g. 0:1 or 0-1:2-3" >&2; exit 2; }
 ENGINE_CPUS="${PIN%%:*}"; LOAD_CPUS="${PIN##*:}"
 
-# Number of CPUs in a taskset list such as "0", "0-3" or "0,2-3".
-cpu_count() {
-  local n=0 part
-  for part in ${1//,/ }; do
-    if [[ "$part" == *-* ]]; then n=$(( n + ${part#*-} - ${part%-*} + 1 )); else n=$(( n + 1 )); fi
-  done
-  echo "$n"
-}
 NENGINE=$(cpu_count "$ENGINE_CPUS"); NLOAD=$(cpu_count "$LOAD_CPUS")
 LOAD_THREADS=$NLOAD; [ "$LOAD_THREADS" -le "$CONNS" ] || LOAD_THREADS=$CONNS
 taskset -c "$ENGINE_CPUS" true 2>/dev/null && taskset -c "$LOAD_CPUS" true 2>/dev/null \
@@ -134,25 +128,6 @@ WORK="$(mktemp -d /tmp/gatehouse-scale.XXXXXX)"
 PIDS=()
 CTL=""
 
-# Stops one process started here: TERM, up to 10 s, then KILL (and KILL its children, e.g. nginx
-# workers, which a killed master would otherwise leave behind).
-stop_pid() {
-  local p="$1" kids="" state
-  [ -n "$p" ] || return 0
-  [ -r "/proc/$p/task/$p/children" ] && kids="$(cat /proc/"$p"/task/*/children 2>/dev/null || true)"
-  kill -TERM "$p" 2>/dev/null || { wait "$p" 2>/dev/null || true; return 0; }
-  for _ in $(seq 1 100); do
-    state="$(awk '{print $3}' /proc/"$p"/stat 2>/dev/null || echo gone)"
-    [ "$state" = Z ] || [ "$state" = gone ] && break
-    sleep 0.1
-  done
-  if [ "$state" != Z ] && [ "$state" != gone ]; then
-    kill -KILL "$p" 2>/dev/null || true
-  fi
-  for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
-  wait "$p" 2>/dev/null || true
-}
-forget_pid() { local p="$1" i; for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$p" ] && unset 'PIDS[i]'; done; }
 cleanup() {
   local rc=$?
   set +e
@@ -164,43 +139,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# start NAME CPUS CMD... : runs CMD pinned to CPUS (taskset execs it: $! is the command's PID).
-LAST_PID=""
-start() {
-  local name="$1" cpus="$2"; shift 2
-  taskset -c "$cpus" "$@" > "$WORK/$name.out" 2>&1 < /dev/null &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-}
-
-# Free loopback ports below the ephemeral range, so no client connection can hold them.
-PORT_LOW=20000
-PORT_HIGH=$(( $(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768) - 1 ))
-[ "$PORT_HIGH" -gt $(( PORT_LOW + 1000 )) ] || PORT_HIGH=30000
-free_port() { # VAR
-  local p
-  for _ in $(seq 1 500); do
-    p=$(( PORT_LOW + (RANDOM * 32768 + RANDOM) % (PORT_HIGH - PORT_LOW) ))
-    if command -v ss >/dev/null; then
-      [ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] || continue
-    elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      continue
-    fi
-    printf -v "$1" '%s' "$p"; return 0
-  done
-  echo "no free port found" >&2; exit 1
-}
-
-wait_port() { # PORT PID SECONDS
-  local deadline=$(( SECONDS + ${3:-10} ))
-  while [ $SECONDS -lt "$deadline" ]; do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 
 # ---------------------------------------------------------------- the engine program
 # A private copy of the jar, so a rebuild of proxy-engine during the run cannot change it midway.
@@ -231,13 +169,6 @@ ORIGIN_PID=$LAST_PID
 wait_port "$ORIGIN_PORT" "$ORIGIN_PID" 10 || { echo "origin nginx did not start:" >&2; cat "$WORK/origin.out" "$WORK/origin.err" >&2 2>/dev/null; exit 1; }
 
 # ---------------------------------------------------------------- measuring
-ms() { # wrk latency ("850.00us", "1.23ms", "1.02s", "2.00m") -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v == "" || v == "-") { print "-"; exit }
-    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-    printf "%.2f", n }'
-}
 
 # wait_line FILE PATTERN SECONDS PID: waits until FILE has a line starting with PATTERN; prints it.
 wait_line() {

@@ -1,0 +1,82 @@
+# Helpers shared by bench/compare.sh and bench/scale.sh: start processes pinned to CPUs, stop them
+# reliably, find free loopback ports, wait for a port, convert wrk latencies. Sourced, not run.
+# The sourcing script sets WORK (its temp directory) and PIDS=() before calling start.
+
+# Number of CPUs in a taskset list such as "0", "0-3" or "0,2-3".
+cpu_count() {
+  local n=0 part
+  for part in ${1//,/ }; do
+    if [[ "$part" == *-* ]]; then n=$(( n + ${part#*-} - ${part%-*} + 1 )); else n=$(( n + 1 )); fi
+  done
+  echo "$n"
+}
+
+# Stops one process started here: TERM, up to 10 s, then KILL (and KILL its children, e.g. nginx
+# workers, which a killed master would otherwise leave behind).
+stop_pid() {
+  local p="$1" kids="" state
+  [ -n "$p" ] || return 0
+  [ -r "/proc/$p/task/$p/children" ] && kids="$(cat /proc/"$p"/task/*/children 2>/dev/null || true)"
+  kill -TERM "$p" 2>/dev/null || { wait "$p" 2>/dev/null || true; return 0; }
+  for _ in $(seq 1 100); do
+    state="$(awk '{print $3}' /proc/"$p"/stat 2>/dev/null || echo gone)"
+    [ "$state" = Z ] || [ "$state" = gone ] && break
+    sleep 0.1
+  done
+  if [ "$state" != Z ] && [ "$state" != gone ]; then
+    kill -KILL "$p" 2>/dev/null || true
+  fi
+  for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
+  wait "$p" 2>/dev/null || true
+}
+
+# Drops a PID that was stopped already from the list cleanup stops on exit.
+forget_pid() { local p="$1" i; for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$p" ] && unset 'PIDS[i]'; done; }
+
+# start NAME CPUS CMD... : runs CMD pinned to CPUS (taskset execs it: $! is the command's PID), its
+# output in $WORK/NAME.out; the PID is in LAST_PID and on the list cleanup stops on exit.
+LAST_PID=""
+start() {
+  local name="$1" cpus="$2"; shift 2
+  taskset -c "$cpus" "$@" > "$WORK/$name.out" 2>&1 < /dev/null &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+
+# Free loopback ports below the ephemeral range, so no client connection can hold them.
+PORT_LOW=20000
+PORT_HIGH=$(( $(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768) - 1 ))
+[ "$PORT_HIGH" -gt $(( PORT_LOW + 1000 )) ] || PORT_HIGH=30000
+TAKEN=" "
+free_port() { # VAR
+  local p
+  for _ in $(seq 1 500); do
+    p=$(( PORT_LOW + (RANDOM * 32768 + RANDOM) % (PORT_HIGH - PORT_LOW) ))
+    case "$TAKEN" in *" $p "*) continue;; esac
+    if command -v ss >/dev/null; then
+      [ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] || continue
+    elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      continue
+    fi
+    TAKEN+="$p "; printf -v "$1" '%s' "$p"; return 0
+  done
+  echo "no free port found" >&2; exit 1
+}
+
+wait_port() { # PORT PID SECONDS
+  local deadline=$(( SECONDS + ${3:-10} ))
+  while [ $SECONDS -lt "$deadline" ]; do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+ms() { # wrk latency ("850.00us", "1.23ms", "1.02s", "2.00m") -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    if (v == "" || v == "-") { print "-"; exit }
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.2f", n }'
+}
