@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The data plane: an HTTP/1.1 reverse proxy serving the live {@link RoutingTable}.
+ * The data plane: an HTTP/1.1 reverse proxy serving the live {@link RoutingTable}; the HTTP port
+ * also accepts cleartext HTTP/2 with prior knowledge (h2c), told apart by the connection preface,
+ * whose streams are forwarded to the backends over HTTP/1.1 like any other request.
  *
  * <p>reactor-netty binds the listener and owns the event loops ({@link EngineSettings#eventLoopThreads()}
  * of them, native epoll when available); each accepted connection is then handed to plain Netty

@@ -10,6 +10,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -79,6 +82,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
 
     private final NettyForwarder forwarder;
     private final LoopContext loop;
+    /**
+     * This handler serves one HTTP/2 stream (a child channel, after an
+     * {@link io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec}) rather than an HTTP/1.x
+     * connection: one exchange, no Connection semantics, the connection-level idle timeout and
+     * graceful close belong to the parent.
+     */
+    private final boolean http2;
+    private boolean started;
     private ChannelHandlerContext ctx;
     /** The encoder's context: writing there bypasses the response encoder (for the raw 100 Continue). */
     private ChannelHandlerContext codecCtx;
@@ -126,25 +137,41 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     /** Skipping an interim (1xx) response from the backend until its end. */
     private boolean skippingInterim;
 
-    ClientConnection(NettyForwarder forwarder, LoopContext loop) {
+    ClientConnection(NettyForwarder forwarder, LoopContext loop, boolean http2) {
         this.forwarder = forwarder;
         this.loop = loop;
+        this.http2 = http2;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.channel = ctx.channel();
-        this.codecCtx = ctx.pipeline().context(HttpResponseEncoder.class);
+        this.codecCtx = http2 ? null : ctx.pipeline().context(HttpResponseEncoder.class);
+        if (channel.isActive()) {
+            // Added once the protocol was known, after the connection became active.
+            start(ctx);
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        start(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (started) {
+            return;
+        }
+        started = true;
         if (channel.remoteAddress() instanceof InetSocketAddress remote) {
             clientAddress = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
         }
-        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, IDLE_CHECK_NANOS, IDLE_CHECK_NANOS,
-                TimeUnit.NANOSECONDS);
+        if (!http2) {
+            idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, IDLE_CHECK_NANOS, IDLE_CHECK_NANOS,
+                    TimeUnit.NANOSECONDS);
+        }
         if (forwarder.isDraining()) {
             ctx.close();
         }
@@ -169,7 +196,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     }
 
     private void handle(Object msg) {
-        if (msg instanceof HttpRequest httpRequest) {
+        if (msg instanceof FullHttpRequest full) {
+            // The HTTP/2 codec hands a request without body as one message: the head and its end, apart.
+            startExchange(new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers()));
+            ByteBuf body = full.content();
+            if (body.isReadable() || !full.trailingHeaders().isEmpty()) {
+                onRequestContent(new DefaultLastHttpContent(body, full.trailingHeaders()));
+            } else {
+                body.release();
+                onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        } else if (msg instanceof HttpRequest httpRequest) {
             startExchange(httpRequest);
             if (msg instanceof HttpContent content) {
                 onRequestContent(content);
@@ -234,8 +271,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
         HttpMethod method = httpRequest.method();
         head = HttpMethod.HEAD.equals(method);
-        http10 = HttpVersion.HTTP_1_0.equals(httpRequest.protocolVersion());
-        keepAlive = !closing && HttpUtil.isKeepAlive(httpRequest);
+        http10 = !http2 && HttpVersion.HTTP_1_0.equals(httpRequest.protocolVersion());
+        // An HTTP/2 stream carries one exchange; whether the connection goes on is the parent's business.
+        keepAlive = http2 || (!closing && HttpUtil.isKeepAlive(httpRequest));
         expectContinue = HttpUtil.is100ContinueExpected(httpRequest);
         forwarder.router().route(httpRequest, this);
     }
@@ -254,6 +292,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         boolean chunked = HttpUtil.isTransferEncodingChunked(outgoing);
         boolean hasBody = chunked || HttpUtil.getContentLength(outgoing, 0L) > 0;
         String host = headers.get(HttpHeaderNames.HOST);
+        if (http2) {
+            // :authority became the first Host; the codec's x-http2-* headers are not the backend's business.
+            ProxyHeaders.removeHttp2Extensions(headers);
+            if (host != null) {
+                headers.set(HttpHeaderNames.HOST, host);
+            }
+        }
         ProxyHeaders.removeHopByHop(headers);
         if (expectContinue) {
             headers.remove(HttpHeaderNames.EXPECT);
@@ -268,7 +313,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         retryable = !hasBody && isIdempotent(outgoing.method());
         if (expectContinue) {
             continueSent = true;
-            codecCtx.writeAndFlush(CONTINUE.duplicate(), codecCtx.voidPromise());
+            if (http2) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+            } else {
+                codecCtx.writeAndFlush(CONTINUE.duplicate(), codecCtx.voidPromise());
+            }
         }
         int server = target.nextServerIndex();
         BackendConnection connection = pool.acquire(server);
@@ -488,14 +538,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         boolean framed = !bodyAllowed || HttpUtil.isTransferEncodingChunked(response) || HttpUtil.isContentLengthSet(response);
         backendReusable = framed && HttpUtil.isKeepAlive(response);
         ProxyHeaders.removeHopByHop(headers);
-        if (bodyAllowed && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        if (http2) {
+            // HTTP/2 frames the body itself; connection-specific headers are a protocol error there.
+        } else if (bodyAllowed && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             if (http10) {
                 keepAlive = false; // an HTTP/1.0 client knows no chunks: the body ends with the connection
             } else {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
         }
-        if (!keepAlive) {
+        if (http2) {
+            // nothing: see above
+        } else if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -532,7 +586,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         responseDone = true;
         clientFlushPending = false;
         connection.stopWaiting();
-        if (keepAlive && !closing) {
+        if (http2) {
+            writeLastHttp2(content);
+        } else if (keepAlive && !closing) {
             ctx.writeAndFlush(content, ctx.voidPromise());
         } else {
             ctx.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
@@ -652,7 +708,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
         responseStarted = true;
         responseDone = true;
-        if (keepAlive && !closing) {
+        if (http2) {
+            writeLastHttp2(response);
+        } else if (keepAlive && !closing) {
             if (http10) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
@@ -664,6 +722,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
         if (requestDone) {
             finishExchange();
+        }
+    }
+
+    /**
+     * Ends an HTTP/2 stream's response. When the request is still coming, the stream is reset
+     * afterwards (RFC 9113 8.1: the server may answer before the whole request and cancel the rest).
+     */
+    private void writeLastHttp2(Object last) {
+        if (requestDone) {
+            ctx.writeAndFlush(last, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

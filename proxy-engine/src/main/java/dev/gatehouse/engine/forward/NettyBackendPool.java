@@ -19,8 +19,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class NettyBackendPool implements BackendPool {
 
-    /** Idle connections kept per server per event loop; more are closed when they come back. */
-    static final int MAX_IDLE_PER_SERVER_PER_LOOP = 256;
+    /**
+     * Idle connections kept per server per event loop; more are closed when they come back. HTTP/2
+     * clients multiplex up to 128 streams per connection, each needing its own HTTP/1.1 backend
+     * connection, so this is sized like nginx's {@code keepalive 1024} rather than by client connections.
+     */
+    static final int MAX_IDLE_PER_SERVER_PER_LOOP = 1024;
     /**
      * An idle connection is closed after this long, below the keep-alive timeout of most servers
      * (nginx 75 s; shorter ones are covered by the retry of idempotent requests).

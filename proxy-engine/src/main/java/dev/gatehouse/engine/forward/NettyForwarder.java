@@ -2,6 +2,8 @@ package dev.gatehouse.engine.forward;
 
 import dev.gatehouse.engine.config.BackendDefinition;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -15,6 +17,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -27,10 +35,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Forwards HTTP/1.1 in plain Netty channel handlers on the engine's event loops: a
- * {@link ClientConnection} per client connection, {@link BackendConnection}s kept per event loop in
+ * {@link ClientConnection} per client connection (per stream for cleartext HTTP/2, which a
+ * {@link ProtocolDetector} recognises by its preface on the same port), {@link BackendConnection}s kept per event loop in
  * each backend's {@link NettyBackendPool}. The listener itself (binding, the event loops) stays
  * with the caller; it hands every accepted channel to {@link #initClientChannel}.
  *
@@ -54,6 +64,12 @@ public final class NettyForwarder implements Forwarder {
     /** Body pieces are handed on in slices of at most this size (no copy: views of the read buffers). */
     static final int MAX_CHUNK_BYTES = 64 * 1024;
 
+    /** Streams a client may have open at once on one HTTP/2 connection (nginx's default). */
+    public static final int MAX_CONCURRENT_STREAMS = 128;
+    /** How long an HTTP/2 connection closed by the engine waits for its streams, unless told otherwise. */
+    private static final long H2_GRACEFUL_CLOSE_MILLIS = 30_000;
+    private static final int IDLE_CHECKS = 5;
+
     private static final String REACTOR_BRIDGE = "reactor.right.reactiveBridge";
 
     private final RequestRouter router;
@@ -65,6 +81,9 @@ public final class NettyForwarder implements Forwarder {
     private final HttpDecoderConfig responseDecoderConfig;
     private final ChannelGroup clients = new DefaultChannelGroup("gatehouse-clients", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
+    /** Turns each HTTP/2 stream's frames into HTTP objects and back; shared, it keeps no state. */
+    private final Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
+    private final StreamInitializer streamInitializer = new StreamInitializer();
 
     /**
      * @param group the event loops client connections are accepted on; backend connections are
@@ -139,10 +158,68 @@ public final class NettyForwarder implements Forwarder {
         }
         // reactor-netty accepts with reads off and turns them on per subscriber; these handlers read at once.
         channel.config().setAutoRead(true);
-        pipeline.addLast("http-request-decoder", new HttpRequestDecoder(requestDecoderConfig));
-        pipeline.addLast("http-response-encoder", new HttpResponseEncoder());
-        pipeline.addLast("gatehouse-proxy", new ClientConnection(this, loop));
+        pipeline.addLast("gatehouse-detect", new ProtocolDetector(this, loop));
         clients.add(channel);
+    }
+
+    /** The first bytes are not the HTTP/2 preface: the connection speaks HTTP/1.x. */
+    void switchToHttp1(ChannelHandlerContext detector, LoopContext loop) {
+        ChannelPipeline pipeline = detector.pipeline();
+        String name = detector.name();
+        pipeline.addAfter(name, "http-request-decoder", new HttpRequestDecoder(requestDecoderConfig));
+        pipeline.addAfter("http-request-decoder", "http-response-encoder", new HttpResponseEncoder());
+        pipeline.addAfter("http-response-encoder", "gatehouse-proxy", new ClientConnection(this, loop, false));
+        pipeline.remove(name);
+    }
+
+    /**
+     * The first bytes are the HTTP/2 preface (cleartext, prior knowledge): an HTTP/2 frame codec and a
+     * multiplexer giving each stream a child channel (on this same event loop) whose pipeline turns
+     * frames into HTTP objects for a {@link ClientConnection} of its own.
+     */
+    void switchToHttp2(ChannelHandlerContext detector, LoopContext loop) {
+        ChannelPipeline pipeline = detector.pipeline();
+        String name = detector.name();
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxHeaderListSize(MAX_REQUEST_HEADER_BYTES))
+                .gracefulShutdownTimeoutMillis(H2_GRACEFUL_CLOSE_MILLIS)
+                .build();
+        // Responses finish on backend reads, one stream at a time: their flushes are gathered into one
+        // write per event-loop turn instead of a write per stream.
+        pipeline.addAfter(name, "h2-flush", new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        pipeline.addAfter("h2-flush", "h2-codec", codec);
+        pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(streamInitializer));
+        Channel channel = detector.channel();
+        watchHttp2Idle(channel, codec);
+        pipeline.remove(name);
+    }
+
+    /** Closes (with GOAWAY) an HTTP/2 connection on which no stream was open or opened for the idle timeout. */
+    private static void watchHttp2Idle(Channel channel, Http2FrameCodec codec) {
+        long every = CLIENT_IDLE_TIMEOUT.toNanos() / IDLE_CHECKS;
+        int[] state = {0, -1}; // quiet checks in a row, last stream id seen
+        var check = channel.eventLoop().scheduleAtFixedRate(() -> {
+            int last = codec.connection().remote().lastStreamCreated();
+            if (codec.connection().numActiveStreams() > 0 || last != state[1]) {
+                state[0] = 0;
+                state[1] = last;
+            } else if (++state[0] >= IDLE_CHECKS) {
+                channel.close();
+            }
+        }, every, every, TimeUnit.NANOSECONDS);
+        channel.closeFuture().addListener(f -> check.cancel(false));
+    }
+
+    private final class StreamInitializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel stream) {
+            LoopContext loop = loopsByExecutor.get(stream.eventLoop());
+            stream.pipeline().addLast("h2-stream-codec", streamCodec);
+            stream.pipeline().addLast("gatehouse-proxy", new ClientConnection(NettyForwarder.this, loop, true));
+        }
     }
 
     /**
@@ -155,6 +232,15 @@ public final class NettyForwarder implements Forwarder {
     public boolean closeGracefully(Duration grace) {
         draining = true;
         for (Channel channel : clients) {
+            Http2FrameCodec h2 = channel.pipeline().get(Http2FrameCodec.class);
+            if (h2 != null) {
+                // GOAWAY now; the connection closes once its open streams have finished (or after the grace).
+                channel.eventLoop().execute(() -> {
+                    h2.gracefulShutdownTimeoutMillis(grace.toMillis());
+                    channel.close();
+                });
+                continue;
+            }
             ClientConnection connection = channel.pipeline().get(ClientConnection.class);
             if (connection == null) {
                 channel.close();

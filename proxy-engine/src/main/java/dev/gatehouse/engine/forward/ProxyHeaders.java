@@ -3,6 +3,7 @@ package dev.gatehouse.engine.forward;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 
 import java.util.Iterator;
@@ -160,6 +161,26 @@ public final class ProxyHeaders {
             target.set(X_FORWARDED_HOST, originalHost);
         } else {
             target.remove(X_FORWARDED_HOST);
+        }
+    }
+
+    private static final AsciiString[] HTTP2_EXTENSIONS = {
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(),
+            HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
+            HttpConversionUtil.ExtensionHeaderNames.PATH.text(),
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text(),
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text(),
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text(),
+    };
+
+    /**
+     * Removes the {@code x-http2-*} headers Netty's HTTP/2-to-HTTP/1 conversion adds (stream id,
+     * scheme...), and any a client sent itself: they describe the client's HTTP/2 stream, not the
+     * request, and must not reach a backend.
+     */
+    public static void removeHttp2Extensions(HttpHeaders headers) {
+        for (AsciiString name : HTTP2_EXTENSIONS) {
+            headers.remove(name);
         }
     }
 }

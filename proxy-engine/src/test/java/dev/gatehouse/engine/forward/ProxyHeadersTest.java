@@ -98,6 +98,22 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void removesTheHttp2ConversionHeadersOnly() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("host", "a.test")
+                .add("x-http2-stream-id", "3")
+                .add("x-http2-scheme", "http")
+                .add("x-http2-path", "/")
+                .add("x-http2-stream-weight", "16")
+                .add("x-http2-stream-dependency-id", "0")
+                .add("x-http2-stream-promise-id", "2")
+                .add("x-http2-custom", "kept")
+                .add("accept", "*/*");
+        ProxyHeaders.removeHttp2Extensions(headers);
+        assertThat(headers.names()).containsExactlyInAnyOrder("host", "x-http2-custom", "accept");
+    }
+
+    @Test
     void leavesHostUntouched() {
         HttpHeaders target = headers("Host", "Original.Example:8080");
         ProxyHeaders.addForwardingHeaders(target, "192.0.2.1", "http", "Original.Example:8080");
