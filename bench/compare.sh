@@ -11,6 +11,7 @@
 #   bench/compare.sh [--duration S] [--warmup S] [--native-warmup S] [--connections N]
 #                    [--streams N] [--pin PROXY_CPUS:LOAD_CPUS] [--only LIST]
 #                    [--jvm-opts "FLAGS"] [--jar PATH] [--build] [--record] [--keep]
+#                    [--large-body [--large-size MiB]]
 #
 #   --duration S       measured seconds per run (default 10)
 #   --warmup S         unmeasured load on the appliance before its runs (default 15; the JIT needs
@@ -29,6 +30,13 @@
 #   --build            run `mvn -B -q -DskipTests package` first (done anyway when the jar is missing)
 #   --record           append a dated copy of the table and the machine to bench/results.md
 #   --keep             keep the temp directory (configs, logs, raw wrk/h2load output)
+#   --large-body       instead of wrk/h2load: through each proxy, one download (GET /large, a sparse
+#                      file the backend serves with sendfile) and one upload (POST of the same size,
+#                      passed on by the backend to a small python3 sink that reads the whole body
+#                      before answering), each with curl on the load CPUs after a 64 MiB warm-up;
+#                      prints MiB/s, ratio to nginx, the proxy's peak RSS (sampled every 0.5 s) and
+#                      its RSS before the transfer
+#   --large-size MiB   size of the large-body transfers (default 1024)
 #
 # Needs Debian packages nginx-light (or nginx; with stub_status and http_v2), haproxy, wrk,
 # util-linux (taskset), curl; nghttp2-client (h2load) for the HTTP/2 rows; a JDK 17+ and maven for
@@ -46,6 +54,7 @@ DURATION=10; WARMUP=15; NATIVE_WARMUP=3; CONNS=64; STREAMS=10; PIN="0:1"
 ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"
 JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
 HOST_HDR="bench.local"
+LARGE=0; LARGE_MIB=1024
 ARGS_TEXT="$*"
 
 need_value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; }
@@ -63,14 +72,17 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift;;
     --record) RECORD=1; shift;;
     --keep) KEEP=1; shift;;
+    --large-body) LARGE=1; shift;;
+    --large-size) need_value "$@"; LARGE_MIB="$2"; shift 2;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2;;
   esac
 done
 
-for n in "$DURATION" "$WARMUP" "$NATIVE_WARMUP" "$CONNS" "$STREAMS"; do
+for n in "$DURATION" "$WARMUP" "$NATIVE_WARMUP" "$CONNS" "$STREAMS" "$LARGE_MIB"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a whole number: $n" >&2; exit 2; }
 done
+[ "$LARGE_MIB" -ge 1 ] || { echo "--large-size must be >= 1" >&2; exit 2; }
 [ "$DURATION" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$STREAMS" -ge 1 ] || { echo "--duration, --connections and --streams must be >= 1" >&2; exit 2; }
 [[ "$PIN" =~ ^[0-9,-]+:[0-9,-]+$ ]] || { echo "--pin wants PROXY_CPUS:LOAD_CPUS, e.g. 0:1 or 0-1:2-3" >&2; exit 2; }
 PROXY_CPUS="${PIN%%:*}"; LOAD_CPUS="${PIN##*:}"
@@ -94,6 +106,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 2
 fi
 HAVE_H2LOAD=0; command -v h2load >/dev/null && HAVE_H2LOAD=1
+if [ "$LARGE" = 1 ]; then
+  HAVE_H2LOAD=1   # not used in this mode: no note about it
+  command -v python3 >/dev/null || { echo "--large-body needs python3 (the upload sink)" >&2; exit 2; }
+fi
 [ "$HAVE_H2LOAD" = 1 ] || echo "note: h2load not found, no HTTP/2 rows (sudo apt-get install -y nghttp2-client)" >&2
 NGINX_V="$(nginx -V 2>&1)"
 HAVE_STUB=0; [[ "$NGINX_V" == *http_stub_status_module* ]] && HAVE_STUB=1
@@ -127,6 +143,57 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- backend
 free_port BE_PORT; free_port BE_STATUS_PORT
+LARGE_LOCS=""
+if [ "$LARGE" = 1 ]; then
+  # --large-body. Downloads: sparse files (no disk space, no disk reads), sent with sendfile.
+  # Uploads: nginx answers `return 200` before it has read a body (it discards the rest after), so a
+  # proxy would get the answer early and could drop the body itself; /sink streams the body
+  # (unbuffered) to a small python3 server that reads all of it, then answers 200.
+  truncate -s "${LARGE_MIB}M" "$WORK/large.bin"; truncate -s 64M "$WORK/warm.bin"
+  # nginx workers started by root run as nobody: let them through the temp directory (not list it)
+  chmod 711 "$WORK"; chmod 644 "$WORK/large.bin" "$WORK/warm.bin"
+  free_port SINK_PORT
+  cat > "$WORK/sink.py" <<'PY'
+import socket, sys, threading
+def serve(c):
+    buf = bytearray(1 << 20); mv = memoryview(buf); head = b""
+    try:
+        while True:
+            while b"\r\n\r\n" not in head:
+                d = c.recv(65536)
+                if not d: return
+                head += d
+            h, _, rest = head.partition(b"\r\n\r\n")
+            fields = {}
+            for line in h.split(b"\r\n")[1:]:
+                k, _, v = line.partition(b":"); fields[k.strip().lower()] = v.strip()
+            if b"content-length" not in fields:
+                c.sendall(b"HTTP/1.1 411 Length Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"); return
+            left = int(fields[b"content-length"]) - len(rest)
+            head = b""
+            if left < 0: head = bytes(rest[left:]); left = 0
+            while left > 0:
+                n = c.recv_into(mv, min(left, len(buf)))
+                if not n: return
+                left -= n
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    except OSError:
+        pass
+    finally:
+        c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(128)
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+  start sink "$LOAD_CPUS" python3 "$WORK/sink.py" "$SINK_PORT"
+  SINK_PID=$LAST_PID
+  wait_port "$SINK_PORT" "$SINK_PID" 10 || { echo "upload sink did not start:" >&2; cat "$WORK/sink.out" >&2; exit 1; }
+  LARGE_LOCS="location = /large { sendfile on; default_type application/octet-stream; alias $WORK/large.bin; }
+           location = /warm { sendfile on; default_type application/octet-stream; alias $WORK/warm.bin; }
+           location = /sink { client_max_body_size 0; proxy_request_buffering off; proxy_http_version 1.1;
+                              proxy_pass http://127.0.0.1:$SINK_PORT; }"
+fi
 BODY="$(head -c 1024 /dev/zero | tr '\0' 'x')"
 cat > "$WORK/backend.conf" <<CONF
 daemon off; worker_processes $NLOAD; pid $WORK/backend.pid; error_log $WORK/backend.err warn;
@@ -134,7 +201,8 @@ events { worker_connections 16384; }
 http {
   access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
   server { listen 127.0.0.1:$BE_PORT backlog=4096; default_type text/plain;
-           location / { return 200 "$BODY"; } }
+           location / { return 200 "$BODY"; }
+           $LARGE_LOCS }
   server { listen 127.0.0.1:$BE_STATUS_PORT;
            location = /nginx_status { $( [ "$HAVE_STUB" = 1 ] && echo "stub_status;" || echo "return 404;" ) } }
 }
@@ -265,7 +333,45 @@ run_h2load() { # LABEL PORT PID WARMUP
 
 fail_row() { # LABEL MESSAGE
   ROWS+=("$1|HTTP/1.1|0|-|-|-|-|$2")
+  LROWS+=("$1|-|0|-|-|$2")
   echo "  $1: $2" >&2
+}
+
+LROWS=()  # --large-body: "proxy|direction|MiB/s|peak RSS|RSS before|notes"
+
+# large_one LABEL PORT PID DIRECTION: a 64 MiB warm-up transfer, then one of LARGE_MIB, curl on the
+# load CPUs, the proxy's RSS (process + children) sampled every 0.5 s while it runs.
+large_one() {
+  local label="$1" port="$2" pid="$3" dir="$4" out="$WORK/$1.$4" cp before peak r speed size code notes=""
+  local url="http://127.0.0.1:$port" maxt=$(( LARGE_MIB / 8 + 60 ))   # fails below ~8 MiB/s
+  local common=(-s -o /dev/null -H "Host: $HOST_HDR" -H "Expect:") warm big
+  if [ "$dir" = download ]; then
+    warm=("$url/warm"); big=(-w '%{speed_download} %{size_download} %{http_code}' "$url/large")
+  else
+    warm=(-X POST -T "$WORK/warm.bin" "$url/sink")
+    big=(-w '%{speed_upload} %{size_upload} %{http_code}' -X POST -T "$WORK/large.bin" "$url/sink")
+  fi
+  taskset -c "$LOAD_CPUS" curl "${common[@]}" --max-time 60 "${warm[@]}" >/dev/null 2>&1 || true
+  before=$(rss_mb "$pid"); peak=$before
+  taskset -c "$LOAD_CPUS" curl "${common[@]}" --max-time "$maxt" "${big[@]}" > "$out" 2>&1 &
+  cp=$!; PIDS+=("$cp")
+  while kill -0 "$cp" 2>/dev/null; do
+    r=$(rss_mb "$pid"); [ "$r" -le "$peak" ] || peak=$r
+    sleep 0.5
+  done
+  wait "$cp" || notes="curl exit $?; "
+  forget_pid "$cp"
+  read -r speed size code < "$out" || true
+  [ "${code:-}" = 200 ] || notes="${notes}HTTP ${code:-none}; "
+  [ "${size%.*}" = "$(( LARGE_MIB * 1048576 ))" ] || notes="${notes}moved ${size:-0} bytes; "
+  speed=$(awk -v b="${speed:-0}" 'BEGIN { printf "%.0f", b / 1048576 }')
+  LROWS+=("$label|$dir|$speed|$peak|$before|${notes%; }")
+  echo "  $label $dir: $speed MiB/s, peak RSS $peak MB (before $before MB)${notes:+; ${notes%; }}" >&2
+}
+
+run_large() { # LABEL PORT PID
+  large_one "$1" "$2" "$3" download
+  large_one "$1" "$2" "$3" upload
 }
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
@@ -277,7 +383,8 @@ echo "backend nginx on 127.0.0.1:$BE_PORT (CPU $LOAD_CPUS); proxies on CPU $PROX
 # ---------------------------------------------------------------- direct (no proxy)
 if wants direct; then
   echo "direct (backend, no proxy)" >&2
-  run_wrk direct "$BE_PORT" "$BACKEND_PID" "$NATIVE_WARMUP"
+  if [ "$LARGE" = 1 ]; then run_large direct "$BE_PORT" "$BACKEND_PID"
+  else run_wrk direct "$BE_PORT" "$BACKEND_PID" "$NATIVE_WARMUP"; fi
 fi
 
 # ---------------------------------------------------------------- nginx
@@ -285,6 +392,9 @@ if wants nginx; then
   echo "nginx" >&2
   free_port NG_PORT; free_port NG_H2_PORT
   NG_H2_LISTEN=""; [ "$NGINX_H2" = 1 ] && NG_H2_LISTEN="listen 127.0.0.1:$NG_H2_PORT http2 backlog=4096;"
+  # --large-body: stream both ways instead of buffering (and spooling to disk), reading the upstream
+  # 64 KiB at a time (with the default 4 KiB proxy_buffer_size nginx downloads ~2.5x slower)
+  NG_LARGE=""; [ "$LARGE" = 1 ] && NG_LARGE="proxy_buffering off; proxy_buffer_size 64k; proxy_buffers 8 64k; proxy_max_temp_file_size 0; proxy_request_buffering off; client_max_body_size 0;"
   cat > "$WORK/nginx.conf" <<CONF
 daemon off; worker_processes $NPROXY; pid $WORK/nginx.pid; error_log $WORK/nginx.err warn;
 events { worker_connections 16384; }
@@ -294,15 +404,17 @@ http {
   server {
     listen 127.0.0.1:$NG_PORT backlog=4096;
     $NG_H2_LISTEN
-    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; }
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; $NG_LARGE }
   }
 }
 CONF
   start nginx "$PROXY_CPUS" nginx -e "$WORK/nginx.err" -p "$WORK" -c "$WORK/nginx.conf"
   NG_PID=$LAST_PID
   if wait_port "$NG_PORT" "$NG_PID" 10 && check_proxy "$NG_PORT"; then
+    if [ "$LARGE" = 1 ]; then run_large nginx "$NG_PORT" "$NG_PID"; else
     run_wrk nginx "$NG_PORT" "$NG_PID" "$NATIVE_WARMUP"
     run_h2load nginx "$NG_H2_PORT" "$NG_PID" "$NATIVE_WARMUP"
+    fi
   else
     fail_row nginx "did not start or answer; see $WORK/nginx.err (--keep)"
   fi
@@ -338,8 +450,10 @@ CONF
   start haproxy "$PROXY_CPUS" haproxy -f "$WORK/haproxy.cfg" -db
   HA_PID=$LAST_PID
   if wait_port "$HA_PORT" "$HA_PID" 10 && check_proxy "$HA_PORT"; then
+    if [ "$LARGE" = 1 ]; then run_large haproxy "$HA_PORT" "$HA_PID"; else
     run_wrk haproxy "$HA_PORT" "$HA_PID" "$NATIVE_WARMUP"
     run_h2load haproxy "$HA_H2_PORT" "$HA_PID" "$NATIVE_WARMUP"
+    fi
   else
     fail_row haproxy "did not start or answer; see $WORK/haproxy.out (--keep)"
   fi
@@ -383,8 +497,10 @@ if wants gatehouse; then
     if api_post backends "{\"name\":\"bench\",\"servers\":[{\"address\":\"127.0.0.1:$BE_PORT\"}]}" \
        && api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"}" \
        && check_proxy "$GH_HTTP"; then
+      if [ "$LARGE" = 1 ]; then run_large gatehouse "$GH_HTTP" "$GH_PID"; else
       run_wrk gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
       run_h2load gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
+      fi
     else
       fail_row gatehouse "REST configuration or the first proxied request failed (see above)"
     fi
@@ -400,6 +516,25 @@ for r in "${ROWS[@]}"; do
   [ "$name" = nginx ] && BASE[$proto]="$rps"
 done
 TABLE="$WORK/table.md"
+if [ "$LARGE" = 1 ]; then
+declare -A LBASE
+for r in "${LROWS[@]}"; do
+  IFS='|' read -r name dir mibs _ <<< "$r"
+  [ "$name" = nginx ] && LBASE[$dir]="$mibs"
+done
+{
+  printf '| %-9s | %-9s | %7s | %8s | %11s | %13s | %s |\n' proxy direction MiB/s 'vs nginx' 'peak RSS MB' 'RSS before MB' notes
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' ----------- ----------- ---------: ---------: ------------: --------------: -------
+  for r in "${LROWS[@]}"; do
+    IFS='|' read -r name dir mibs peak before notes <<< "$r"
+    ratio="-"; base="${LBASE[$dir]:-}"
+    if [ -n "$base" ] && [[ "$mibs" =~ ^[0-9]+$ ]]; then
+      ratio=$(awk -v a="$mibs" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+    fi
+    printf '| %-9s | %-9s | %7s | %8s | %11s | %13s | %s |\n' "$name" "$dir" "$mibs" "$ratio" "$peak" "$before" "$notes"
+  done
+} > "$TABLE"
+else
 {
   printf '| %-9s | %-8s | %9s | %8s | %8s | %8s | %6s | %18s | %s |\n' proxy protocol req/s 'p50 ms' 'p99 ms' 'vs nginx' 'RSS MB' 'upstream conns/req' notes
   printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ----------- ---------- ----------: ---------: ---------: ---------: -------: -------------------: -------
@@ -413,7 +548,9 @@ TABLE="$WORK/table.md"
     printf '| %-9s | %-8s | %9s | %8s | %8s | %8s | %6s | %18s | %s |\n' "$name" "$proto" "$rps" "$p50" "$p99" "$ratio" "$rss" "$conns" "$notes"
   done
 } > "$TABLE"
+fi
 echo
+[ "$LARGE" != 1 ] || echo "large bodies: ${LARGE_MIB} MiB per transfer, one curl at a time"
 cat "$TABLE"
 [ -z "$GH_NOTE" ] || echo "warning: $GH_NOTE" >&2
 
@@ -444,6 +581,7 @@ HEAD
     echo
     echo "- command: \`bench/compare.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $rev"
     echo "- machine: nproc $(nproc), ${cpu:-unknown CPU}, kernel $(uname -r), $jdk; load average before the run $LOAD_BEFORE"
+    [ "$LARGE" != 1 ] || echo "- large bodies (--large-body): ${LARGE_MIB} MiB per transfer, one curl download (sendfile on the backend) and one upload (to a body-reading sink) per proxy after a 64 MiB warm-up; MiB/s is curl's average, peak RSS sampled every 0.5 s"
     echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS ($NPROXY proxy CPU(s)), $CONNS connections, ${DURATION} s measured after" \
          "${WARMUP} s (appliance) / ${NATIVE_WARMUP} s (others) of warm-up, h2load $STREAMS streams per connection," \
          "appliance JVM flags \`$JVM_OPTS\`, nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v 2>/dev/null | awk 'NR==1 {print $3}')"
