@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import reactor.netty.ChannelBindException;
 import reactor.netty.DisposableServer;
 import reactor.netty.resources.LoopResources;
+import io.netty.channel.ChannelOption;
 import reactor.netty.tcp.TcpServer;
 
 import java.net.BindException;
@@ -102,6 +103,7 @@ public final class ProxyEngine implements AutoCloseable {
                     .runOn(loops, true)
                     .host(settings.host())
                     .port(settings.httpPort())
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, NettyForwarder.WRITE_BUFFER)
                     .doOnChannelInit((observer, channel, remoteAddress) -> handlers.initClientChannel(channel))
                     .bindNow(BIND_TIMEOUT);
             ProxyEngine engine = new ProxyEngine(settings, loops, handlers, live, server);

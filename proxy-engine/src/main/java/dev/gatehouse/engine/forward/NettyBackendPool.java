@@ -220,6 +220,7 @@ final class NettyBackendPool implements BackendPool {
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, backend.connectTimeoutMillis)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.SO_KEEPALIVE, true)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, NettyForwarder.WRITE_BUFFER)
                         .remoteAddress(backend.servers[connection.server]);
                 bootstraps[connection.server] = bootstrap;
             }

@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
@@ -63,6 +64,14 @@ public final class NettyForwarder implements Forwarder {
     public static final int MAX_UPSTREAM_HEADER_BYTES = 32 * 1024;
     /** Body pieces are handed on in slices of at most this size (no copy: views of the read buffers). */
     static final int MAX_CHUNK_BYTES = 64 * 1024;
+
+    /**
+     * Bytes queued for a socket before the other side stops reading (and the level it resumes at):
+     * 512 KiB / 128 KiB, like nginx's 8 x 64 KiB proxy buffers. Netty's 64 KiB / 32 KiB default paused
+     * a large download every few reads and halved its throughput; per connection the bound on
+     * buffered memory stays small.
+     */
+    public static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
 
     /** Streams a client may have open at once on one HTTP/2 connection (nginx's default). */
     public static final int MAX_CONCURRENT_STREAMS = 128;
