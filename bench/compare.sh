@@ -557,30 +557,14 @@ cat "$TABLE"
 # ---------------------------------------------------------------- --record
 if [ "$RECORD" = 1 ]; then
   RESULTS="bench/results.md"
-  if [ ! -f "$RESULTS" ]; then
-    cat > "$RESULTS" <<'HEAD'
-# Benchmark results
-
-Appended by `bench/compare.sh --record` (see bench/README.md). Each entry is one run on one machine:
-a backend nginx returning a fixed 1 KiB body, and, one at a time, nginx, HAProxy and the built
-appliance in front of it, each pinned to the same CPU set with taskset, the load generator and the
-backend on the other CPUs. HTTP/1.1 rows are wrk (keep-alive), h2c rows are h2load (cleartext
-HTTP/2, prior knowledge). "vs nginx" compares req/s with nginx's in the same run and protocol;
-"upstream conns/req" is new backend connections (nginx stub_status) ÷ requests served. Only compare
-numbers from the same run: absolute req/s move with the machine and its neighbours.
-HEAD
-  fi
-  jdk="$(java -version 2>&1 | head -n 1 || echo unknown)"
-  cpu="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
-  [ -n "$cpu" ] || cpu="$(lscpu 2>/dev/null | awk -F': *' '/Model name/ {print $2; exit}')"
-  rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  [ -z "$(git --no-optional-locks status --porcelain 2>/dev/null || true)" ] || rev="$rev + uncommitted changes"
+  results_file_init "$RESULTS"
+  run_provenance
   {
     echo
     echo "## $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    echo "- command: \`bench/compare.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $rev"
-    echo "- machine: nproc $(nproc), ${cpu:-unknown CPU}, kernel $(uname -r), $jdk; load average before the run $LOAD_BEFORE"
+    echo "- command: \`bench/compare.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $RUN_REVISION"
+    echo "- machine: $RUN_MACHINE; load average before the run $LOAD_BEFORE"
     [ "$LARGE" != 1 ] || echo "- large bodies (--large-body): ${LARGE_MIB} MiB per transfer, one curl download (sendfile on the backend) and one upload (to a body-reading sink) per proxy after a 64 MiB warm-up; MiB/s is curl's average, peak RSS sampled every 0.5 s"
     echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS ($NPROXY proxy CPU(s)), $CONNS connections, ${DURATION} s measured after" \
          "${WARMUP} s (appliance) / ${NATIVE_WARMUP} s (others) of warm-up, h2load $STREAMS streams per connection," \

@@ -80,3 +80,33 @@ ms() { # wrk latency ("850.00us", "1.23ms", "1.02s", "2.00m") -> milliseconds
     if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
     printf "%.2f", n }'
 }
+
+# Creates the shared results file with its header if it does not exist yet (bench/results.md).
+results_file_init() { # FILE
+  [ -f "$1" ] && return 0
+  cat > "$1" <<'HEAD'
+# Benchmark results
+
+Appended by `bench/compare.sh --record` and `bench/scale.sh --record` (see bench/README.md). Each entry
+is one run on one machine. compare.sh: a backend nginx returning a fixed 1 KiB body and, one at a
+time, nginx, HAProxy and the built appliance in front of it, pinned with taskset, the load generator
+and the backend on the other CPUs; HTTP/1.1 rows are wrk (keep-alive), h2c rows are h2load (cleartext
+HTTP/2, prior knowledge); "vs nginx" compares req/s with nginx's in the same run and protocol;
+"upstream conns/req" is new backend connections (nginx stub_status) ÷ requests served. scale.sh: the
+proxy engine in-process with 1 to 10,000 sites, apply() time and wrk req/s through it; "vs 1 site"
+compares req/s with the 1-site row of the same run. Only compare numbers from the same run: absolute
+req/s move with the machine and its neighbours.
+HEAD
+}
+
+# What a recorded run was measured on: sets RUN_REVISION (commit, marked when the tree has
+# uncommitted changes) and RUN_MACHINE (CPUs, CPU model, kernel, JDK).
+run_provenance() {
+  local jdk cpu
+  jdk="$(java -version 2>&1 | head -n 1 || echo unknown)"
+  cpu="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
+  [ -n "$cpu" ] || cpu="$(lscpu 2>/dev/null | awk -F': *' '/Model name/ {print $2; exit}')"
+  RUN_REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  [ -z "$(git --no-optional-locks status --porcelain 2>/dev/null || true)" ] || RUN_REVISION="$RUN_REVISION + uncommitted changes"
+  RUN_MACHINE="nproc $(nproc), ${cpu:-unknown CPU}, kernel $(uname -r), $jdk"
+}

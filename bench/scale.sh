@@ -313,30 +313,14 @@ if [ -s "$GOALS" ]; then echo; cat "$GOALS"; fi
 
 # ---------------------------------------------------------------- --record
 if [ "$RECORD" = 1 ]; then
-  if [ ! -f "$RESULTS" ]; then
-    cat > "$RESULTS" <<'HEAD'
-# Benchmark results
-
-Appended by `bench/compare.sh --record` and `bench/scale.sh --record` (see bench/README.md). Each entry
-is one run on one machine. compare.sh: a backend nginx returning a fixed 1 KiB body and, one at a
-time, nginx, HAProxy and the built appliance in front of it, pinned with taskset, the load generator
-and the backend on the other CPUs; "vs nginx" compares req/s with nginx's in the same run and
-protocol. scale.sh: the proxy engine in-process with 1 to 10,000 sites, apply() time and wrk req/s
-through it; "vs 1 site" compares req/s with the 1-site row of the same run. Only compare numbers from
-the same run: absolute req/s move with the machine and its neighbours.
-HEAD
-  fi
-  jdk="$(java -version 2>&1 | head -n 1 || echo unknown)"
-  cpu="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
-  [ -n "$cpu" ] || cpu="$(lscpu 2>/dev/null | awk -F': *' '/Model name/ {print $2; exit}')"
-  rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  [ -z "$(git --no-optional-locks status --porcelain 2>/dev/null || true)" ] || rev="$rev + uncommitted changes"
+  results_file_init "$RESULTS"
+  run_provenance
   {
     echo
     echo "## $(date -u '+%Y-%m-%d %H:%M UTC') -- scale (sites)"
     echo
-    echo "- command: \`bench/scale.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $rev"
-    echo "- machine: nproc $(nproc), ${cpu:-unknown CPU}, kernel $(uname -r), $jdk"
+    echo "- command: \`bench/scale.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $RUN_REVISION"
+    echo "- machine: $RUN_MACHINE"
     echo "- setup: pin $ENGINE_CPUS:$LOAD_CPUS ($NENGINE engine event loop(s)), engine JVM flags \`$JVM_OPTS\`," \
          "$REPS apply repetitions on fresh engines, wrk $CONNS connections, ${DURATION} s measured after ${WARMUP} s of warm-up," \
          "origin nginx $(nginx -v 2>&1 | sed 's|.*/||') (1 KiB body)"
