@@ -47,7 +47,7 @@ public class AdminBootstrap implements SmartInitializingSingleton {
             return;
         }
         try {
-            setup.createFirstAdmin(email, password).block();
+            setup.createFirstAdminNow(email, password);
         } catch (ValidationException e) {
             throw new StartupException(e.problems().stream().map(AdminBootstrap::describe)
                     .collect(Collectors.joining("; ")));

@@ -76,7 +76,8 @@ public class SetupService {
         return Blocking.run(() -> createFirstAdminNow(email, password));
     }
 
-    private void createFirstAdminNow(String email, String password) {
+    /** Blocking form of {@link #createFirstAdmin}, for startup code. */
+    public void createFirstAdminNow(String email, String password) {
         setupLock.lock();
         try {
             if (!needsSetupNow()) {
