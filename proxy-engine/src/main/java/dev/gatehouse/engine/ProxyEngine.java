@@ -7,6 +7,12 @@ import dev.gatehouse.engine.forward.NettyForwarder;
 import dev.gatehouse.engine.forward.Upstream;
 import dev.gatehouse.engine.routing.RoutingTable;
 import dev.gatehouse.engine.routing.RoutingTableCompiler;
+import dev.gatehouse.engine.tls.CertificateTable;
+import dev.gatehouse.engine.tls.TlsContexts;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.Mapping;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -34,6 +40,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * The data plane: an HTTP/1.1 reverse proxy serving the live {@link RoutingTable}; the HTTP port
  * also accepts cleartext HTTP/2 with prior knowledge (h2c), told apart by the connection preface,
  * whose streams are forwarded to the backends over HTTP/1.1 like any other request.
+ *
+ * <p>With a {@link EngineSettings#defaultCertificate()} an HTTPS listener runs too, on the same event
+ * loops and forwarding handlers: each handshake picks the certificate of the site owning the TLS
+ * server name (SNI) from the live config, else the default one; ALPN then selects HTTP/2 or
+ * HTTP/1.1. Requests over TLS route exactly like plain ones. Certificates are part of the applied
+ * snapshot, so replacing one is an apply: handshakes after it get the new certificate, connections
+ * already open keep theirs and are never closed for it.
  *
  * <p>reactor-netty binds the listener and owns the event loops ({@link EngineSettings#eventLoopThreads()}
  * of them, native epoll when available); each accepted connection is then handed to plain Netty
@@ -68,71 +81,147 @@ public final class ProxyEngine implements AutoCloseable {
     private final ReentrantLock applyLock = new ReentrantLock();
     private final DisposableServer server;
     private final int boundPort;
+    /** Null when there is no HTTPS listener. */
+    private final DisposableServer httpsServer;
+    private final int boundHttpsPort;
     private volatile boolean running;
 
     private ProxyEngine(EngineSettings settings, LoopResources loops, NettyForwarder forwarder,
-                        AtomicReference<LiveConfig> live, DisposableServer server) {
+                        AtomicReference<LiveConfig> live, DisposableServer server, DisposableServer httpsServer) {
         this.settings = settings;
         this.loops = loops;
         this.forwarder = forwarder;
         this.live = live;
         this.server = server;
         this.boundPort = ((InetSocketAddress) server.address()).getPort();
+        this.httpsServer = httpsServer;
+        this.boundHttpsPort = httpsServer == null ? -1 : ((InetSocketAddress) httpsServer.address()).getPort();
         this.running = true;
     }
 
     /**
-     * Binds the HTTP listener and serves the empty configuration: every host gets the branded 404
-     * "default site" page until the first {@link #apply}.
+     * Binds the HTTP listener, and the HTTPS one when the settings have a default certificate, and
+     * serves the empty configuration: every host gets the branded 404 "default site" page until the
+     * first {@link #apply}.
      *
-     * @throws EngineStartException when the port cannot be bound (in use, not permitted, bad address)
+     * @throws EngineStartException when a port cannot be bound (in use, not permitted, bad address),
+     *     or the TLS provider asked for is not available, naming the port or the provider
      */
     public static ProxyEngine start(EngineSettings settings) {
         if (settings == null) {
             throw new IllegalArgumentException("settings must not be null; use EngineSettings.defaults()");
         }
+        CertificateTable certificates = startCertificates(settings);
         LoopResources loops = LoopResources.create("gatehouse-http", settings.eventLoopThreads(), true);
         NettyForwarder forwarder = null;
+        DisposableServer server = null;
+        String binding = "HTTP";
+        int bindingPort = settings.httpPort();
         try {
             EventLoopGroup group = loops.onServer(true);
-            AtomicReference<LiveConfig> live = new AtomicReference<>(LiveConfig.initial());
+            AtomicReference<LiveConfig> live = new AtomicReference<>(LiveConfig.initial(certificates));
+            ProxyRequestHandler router = new ProxyRequestHandler(live);
             NettyForwarder handlers = new NettyForwarder(group, loops.onChannelClass(SocketChannel.class, group),
-                    loops.onChannelClass(DatagramChannel.class, group), new ProxyRequestHandler(live));
+                    loops.onChannelClass(DatagramChannel.class, group), router);
             forwarder = handlers;
-            DisposableServer server = TcpServer.create()
-                    .runOn(loops, true)
-                    .host(settings.host())
-                    .port(settings.httpPort())
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, NettyForwarder.WRITE_BUFFER)
+            server = listener(loops, settings.host(), settings.httpPort())
                     .doOnChannelInit((observer, channel, remoteAddress) -> handlers.initClientChannel(channel))
                     .bindNow(BIND_TIMEOUT);
-            ProxyEngine engine = new ProxyEngine(settings, loops, handlers, live, server);
+            DisposableServer httpsServer = null;
+            if (certificates.enabled()) {
+                binding = "HTTPS";
+                bindingPort = settings.httpsPort();
+                // One read of the live config per handshake: the certificates and the sites they
+                // are chosen by come from the same applied snapshot.
+                Mapping<String, SslContext> sni = serverName -> live.get().certificates().select(serverName);
+                httpsServer = listener(loops, settings.host(), settings.httpsPort())
+                        .doOnChannelInit((observer, channel, remoteAddress) -> handlers.initClientChannel(channel, sni))
+                        .bindNow(BIND_TIMEOUT);
+            }
+            ProxyEngine engine = new ProxyEngine(settings, loops, handlers, live, server, httpsServer);
+            int publicHttps = settings.publicHttpsPort() != 0 ? settings.publicHttpsPort()
+                    : httpsServer != null ? engine.boundHttpsPort : settings.httpsPort();
+            router.redirectToPort(publicHttps);
             log.info("Gatehouse engine listening for HTTP on {}:{} with {} event loop(s) ({})", settings.host(),
                     engine.boundPort, settings.eventLoopThreads(), LoopResources.hasNativeSupport() ? "epoll" : "nio");
+            if (httpsServer != null) {
+                log.info("Gatehouse engine listening for HTTPS on {}:{} (TLS by {}, default certificate '{}')",
+                        settings.host(), engine.boundHttpsPort, describeProvider(resolveProvider(settings.tlsProvider())),
+                        settings.defaultCertificate().name());
+            }
             return engine;
         } catch (RuntimeException e) {
+            if (server != null) {
+                server.disposeNow(LOOP_SHUTDOWN_TIMEOUT);
+            }
             if (forwarder != null) {
                 forwarder.dispose();
             }
             loops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN_TIMEOUT).block(LOOP_SHUTDOWN_TIMEOUT.multipliedBy(2));
-            throw new EngineStartException(describeStartFailure(settings, e), e);
+            throw new EngineStartException(describeStartFailure(binding, bindingPort, settings.host(), e), e);
         }
     }
 
-    private static String describeStartFailure(EngineSettings settings, RuntimeException e) {
-        String where = "HTTP port " + settings.httpPort() + " on " + settings.host();
+    private static TcpServer listener(LoopResources loops, String host, int port) {
+        return TcpServer.create()
+                .runOn(loops, true)
+                .host(host)
+                .port(port)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, NettyForwarder.WRITE_BUFFER);
+    }
+
+    /** The default certificate's context, built before anything is bound so a bad one binds nothing. */
+    private static CertificateTable startCertificates(EngineSettings settings) {
+        SslProvider provider = resolveProvider(settings.tlsProvider());
+        if (!settings.httpsEnabled()) {
+            return CertificateTable.disabled();
+        }
+        try {
+            return CertificateTable.initial(TlsContexts.build(settings.defaultCertificate(), provider), provider);
+        } catch (IllegalArgumentException e) {
+            throw new EngineStartException("cannot start HTTPS on port " + settings.httpsPort() + ": the default certificate '"
+                    + settings.defaultCertificate().name() + "' was refused: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * AUTO is OpenSSL when netty-tcnative loads (it is faster and makes less garbage), else the JDK;
+     * an explicit OPENSSL that does not load fails loudly rather than silently running on the JDK.
+     */
+    static SslProvider resolveProvider(EngineSettings.TlsProvider provider) {
+        return switch (provider) {
+            case JDK -> SslProvider.JDK;
+            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case OPENSSL -> {
+                if (!OpenSsl.isAvailable()) {
+                    Throwable cause = OpenSsl.unavailabilityCause();
+                    throw new EngineStartException("tlsProvider OPENSSL was asked for but OpenSSL (netty-tcnative-boringssl-static) "
+                            + "is not available on this machine: " + (cause == null ? "unknown reason" : rootMessage(cause))
+                            + "; use AUTO or JDK", cause);
+                }
+                yield SslProvider.OPENSSL;
+            }
+        };
+    }
+
+    private static String describeProvider(SslProvider provider) {
+        return provider == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK (" + System.getProperty("java.version") + ")";
+    }
+
+    private static String describeStartFailure(String protocol, int port, String host, RuntimeException e) {
+        String where = protocol + " port " + port + " on " + host;
         String reason = rootMessage(e);
         if (e instanceof ChannelBindException || hasCause(e, BindException.class)) {
             String lower = reason == null ? "" : reason.toLowerCase();
             if (lower.contains("in use")) {
-                return where + " is already in use; stop the program using it or choose another HTTP port";
+                return where + " is already in use; stop the program using it or choose another " + protocol + " port";
             }
             if (lower.contains("permission") || lower.contains("access")) {
                 return "permission denied binding " + where
                         + "; ports below 1024 need root or CAP_NET_BIND_SERVICE, or choose a port above 1024";
             }
             if (lower.contains("assign")) {
-                return "cannot bind " + where + ": " + settings.host() + " is not an address of this machine";
+                return "cannot bind " + where + ": " + host + " is not an address of this machine";
             }
         }
         return "cannot start the proxy on " + where + ": " + reason;
@@ -158,9 +247,13 @@ public final class ProxyEngine implements AutoCloseable {
         return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
-    /** Compiles the snapshot without touching live traffic: VALID, or REJECTED with every error. */
+    /**
+     * Compiles the snapshot without touching live traffic: VALID, or REJECTED with every error.
+     * Certificates not already live are also built by the TLS library (and thrown away), so one it
+     * would refuse is reported here rather than at apply.
+     */
     public ApplyResult validate(ConfigSnapshot snapshot) {
-        List<ConfigError> errors = RoutingTableCompiler.validate(snapshot);
+        List<ConfigError> errors = validateAll(snapshot, live.get().certificates());
         long liveRevision = live.get().revision();
         return errors.isEmpty()
                 ? new ApplyResult(Outcome.VALID, liveRevision, List.of())
@@ -185,7 +278,7 @@ public final class ProxyEngine implements AutoCloseable {
                 log.debug("revision {} has the same content as the live one; nothing to rebuild", snapshot.revision());
                 return new ApplyResult(Outcome.UNCHANGED, snapshot.revision(), List.of());
             }
-            List<ConfigError> errors = RoutingTableCompiler.validate(snapshot);
+            List<ConfigError> errors = validateAll(snapshot, current.certificates());
             if (!errors.isEmpty()) {
                 log.info("rejected revision {}: {} error(s), revision {} keeps serving", snapshot == null ? "?" : snapshot.revision(),
                         errors.size(), current.revision());
@@ -197,11 +290,21 @@ public final class ProxyEngine implements AutoCloseable {
         }
     }
 
+    private static List<ConfigError> validateAll(ConfigSnapshot snapshot, CertificateTable certificates) {
+        List<ConfigError> errors = RoutingTableCompiler.validate(snapshot);
+        if (errors.isEmpty()) {
+            certificates.check(snapshot.certificates()).forEach((name, problem) ->
+                    errors.add(new ConfigError("certificate " + name, "certificateChainPem", problem)));
+        }
+        return errors;
+    }
+
     private ApplyResult swapIn(ConfigSnapshot snapshot, LiveConfig current) {
         Map<String, Upstream> previous = current.table().backends();
         Set<Upstream> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Upstream> opened = new ArrayList<>();
         RoutingTable<Upstream> table;
+        CertificateTable certificates;
         try {
             table = RoutingTableCompiler.compile(snapshot, (BackendDefinition definition) -> {
                 Upstream old = previous.get(definition.name());
@@ -219,7 +322,17 @@ public final class ProxyEngine implements AutoCloseable {
             return new ApplyResult(Outcome.REJECTED, current.revision(),
                     List.of(new ConfigError("engine", "backends", "could not prepare backend connections: " + rootMessage(e))));
         }
-        live.set(new LiveConfig(snapshot, table, snapshot.revision()));
+        try {
+            // Unchanged certificates keep their context (and so their session cache and ticket keys).
+            certificates = current.certificates().next(snapshot.certificates(), table);
+        } catch (RuntimeException e) {
+            opened.forEach(Upstream::retire);
+            log.warn("could not prepare the certificates of revision {}; revision {} keeps serving: {}", snapshot.revision(),
+                    current.revision(), e.getMessage());
+            return new ApplyResult(Outcome.REJECTED, current.revision(),
+                    List.of(new ConfigError("engine", "certificates", "could not prepare certificates: " + e.getMessage())));
+        }
+        live.set(new LiveConfig(snapshot, table, certificates, snapshot.revision()));
         int retired = 0;
         for (Upstream old : previous.values()) {
             if (!kept.contains(old)) {
@@ -236,12 +349,25 @@ public final class ProxyEngine implements AutoCloseable {
         LiveConfig current = live.get();
         boolean up = running;
         return new EngineStatus(up, current.revision(), up ? boundPort : -1, current.table().siteCount(),
-                current.table().backends().size());
+                current.table().backends().size(), up ? boundHttpsPort : -1);
     }
 
     /** The bound HTTP port: the real one when the settings asked for 0. */
     public int httpPort() {
         return boundPort;
+    }
+
+    /**
+     * The bound HTTPS port (the real one when the settings asked for 0), or -1 when there is no
+     * HTTPS listener because the settings have no default certificate.
+     */
+    public int httpsPort() {
+        return boundHttpsPort;
+    }
+
+    /** The certificates serving handshakes now; for tests in this package. */
+    CertificateTable liveCertificates() {
+        return live.get().certificates();
     }
 
     /** The table serving traffic now; for tests in this package. */
@@ -271,11 +397,18 @@ public final class ProxyEngine implements AutoCloseable {
             applyLock.unlock();
         }
         Duration grace = settings.shutdownGrace();
+        // Stop accepting first; connections already accepted (on either port) are the forwarder's to drain.
         try {
-            // Stop accepting first; connections already accepted are the forwarder's to drain.
             server.disposeNow(LOOP_SHUTDOWN_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("the HTTP listener did not close cleanly", e);
+        }
+        if (httpsServer != null) {
+            try {
+                httpsServer.disposeNow(LOOP_SHUTDOWN_TIMEOUT);
+            } catch (RuntimeException e) {
+                log.warn("the HTTPS listener did not close cleanly", e);
+            }
         }
         if (!forwarder.closeGracefully(grace)) {
             log.warn("in-flight requests did not finish within {}; closed their connections", grace);
@@ -289,6 +422,10 @@ public final class ProxyEngine implements AutoCloseable {
             log.warn("event loops did not stop cleanly", e);
         }
         forwarder.dispose();
-        log.info("Gatehouse engine on port {} stopped", boundPort);
+        if (httpsServer != null) {
+            log.info("Gatehouse engine on ports {} (HTTP) and {} (HTTPS) stopped", boundPort, boundHttpsPort);
+        } else {
+            log.info("Gatehouse engine on port {} stopped", boundPort);
+        }
     }
 }

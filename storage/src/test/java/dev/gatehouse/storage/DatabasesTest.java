@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,10 +16,15 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.certificate.CertificateRepository;
+import dev.gatehouse.storage.certificate.StoredCertificate;
 import dev.gatehouse.storage.revision.ConfigRevision;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
+import dev.gatehouse.storage.secret.MasterKey;
+import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.user.User;
 import dev.gatehouse.storage.user.UserRepository;
 
@@ -32,20 +38,38 @@ class DatabasesTest {
         try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
              HikariDataSource dataSource = Databases.h2(directory, 2)) {
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
             List<Map<String, Object>> historyAfterFirst = history(dataSource);
             assertThat(Databases.migrate(dataSource)).isZero();
             assertThat(Databases.migrate(dataSource)).isZero();
 
             assertThat(history(dataSource)).isEqualTo(historyAfterFirst);
-            assertThat(historyAfterFirst).singleElement().satisfies(row -> {
-                assertThat(row.get("version")).isEqualTo("1");
-                assertThat(row.get("success")).isEqualTo(true);
-            });
+            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2");
+            assertThat(historyAfterFirst).allSatisfy(row -> assertThat(row.get("success")).isEqualTo(true));
             assertThat(JdbcClient.create(dataSource)
                     .sql("SELECT LOWER(table_name) FROM information_schema.tables WHERE LOWER(table_schema) = 'public'")
                     .query(String.class).list())
-                    .contains("app_user", "backend", "backend_server", "site", "site_hostname", "config_revision");
+                    .contains("app_user", "backend", "backend_server", "site", "site_hostname", "config_revision", "certificate");
+        }
+    }
+
+    @Test
+    void sitesStoredBeforeCertificatesExistedAreMigratedWithoutTlsSettings() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("1").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at) VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                    .update();
+            jdbc.sql("INSERT INTO site (id, backend_id, enabled, created_at, updated_at) "
+                    + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
+            jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'old.example.test')").update();
+
+            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+
+            Site site = new SiteRepository(dataSource).findById(3).orElseThrow();
+            assertThat(site.hostnames()).containsExactly("old.example.test");
+            assertThat(site.tls()).isEqualTo(SiteTls.NONE);
         }
     }
 
@@ -66,9 +90,14 @@ class DatabasesTest {
         Site site;
         User user;
         ConfigRevision revision;
+        StoredCertificate certificate;
+        SecretBox secretBox = new SecretBox(MasterKey.of(new byte[32]));
         try (TestDatabase database = TestDatabase.open(tempDir)) {
             backend = new BackendRepository(database.dataSource()).insert("app", List.of("10.0.0.1:80", "10.0.0.2:80"));
-            site = new SiteRepository(database.dataSource()).insert(List.of("app.example.test", "*.app.example.test"), backend.id(), true);
+            certificate = new CertificateRepository(database.dataSource(), secretBox)
+                    .insert("app", "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n", "AB:CD", "the key");
+            site = new SiteRepository(database.dataSource()).insert(List.of("app.example.test", "*.app.example.test"), backend.id(), true,
+                    new SiteTls(certificate.id(), true, 86_400L, true, false));
             user = new UserRepository(database.dataSource()).insert("admin@example.test", "{noop}hash", "ADMIN");
             revision = new ConfigRevisionRepository(database.dataSource()).insert(1, "{\"sites\":[1]}", "admin@example.test", "first");
 
@@ -79,6 +108,9 @@ class DatabasesTest {
             assertThat(new SiteRepository(database.dataSource()).findAll()).containsExactly(site);
             assertThat(new UserRepository(database.dataSource()).findByEmail("ADMIN@example.test")).contains(user);
             assertThat(new ConfigRevisionRepository(database.dataSource()).latest()).contains(revision);
+            CertificateRepository certificates = new CertificateRepository(database.dataSource(), secretBox);
+            assertThat(certificates.findAll()).containsExactly(certificate);
+            assertThat(certificates.privateKeyPem(certificate.id())).isEqualTo("the key");
             // identities continue after the restart instead of reusing numbers
             assertThat(new BackendRepository(database.dataSource()).insert("api", List.of("10.0.0.3:80")).id())
                     .isGreaterThan(backend.id());

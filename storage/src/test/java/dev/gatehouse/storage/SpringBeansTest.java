@@ -15,18 +15,25 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
+import dev.gatehouse.storage.secret.MasterKey;
+import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.user.UserRepository;
 
-/** The repositories become Spring beans by class alone (component scan, @Import, registerBean): constructor injection of the DataSource. */
+/**
+ * The repositories become Spring beans by class alone (component scan, @Import, registerBean):
+ * constructor injection of the DataSource (and the SecretBox, for certificates).
+ */
 class SpringBeansTest {
 
     @TempDir
     Path tempDir;
 
     @ParameterizedTest
-    @ValueSource(classes = {BackendRepository.class, SiteRepository.class, UserRepository.class, ConfigRevisionRepository.class})
+    @ValueSource(classes = {BackendRepository.class, SiteRepository.class, UserRepository.class, ConfigRevisionRepository.class,
+            CertificateRepository.class})
     void repositoryIsCreatedByConstructorInjectionAndWorks(Class<?> repositoryClass) {
         try (TestDatabase database = TestDatabase.open(tempDir)) {
             DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
@@ -34,6 +41,8 @@ class SpringBeansTest {
             autowiring.setBeanFactory(beans);
             beans.addBeanPostProcessor(autowiring);
             beans.registerSingleton("dataSource", database.dataSource());
+            SecretBox secretBox = new SecretBox(MasterKey.of(new byte[32]));
+            beans.registerSingleton("secretBox", secretBox);
             beans.registerBeanDefinition("repository", new RootBeanDefinition(repositoryClass));
 
             Object repository = beans.getBean("repository");
@@ -46,6 +55,10 @@ class SpringBeansTest {
                 assertThat(sites.count()).isZero();
             } else if (repository instanceof UserRepository users) {
                 assertThat(users.count()).isZero();
+            } else if (repository instanceof CertificateRepository certificates) {
+                long id = certificates.insert("web", "-----BEGIN CERTIFICATE-----", "00", "key").id();
+                // the injected SecretBox sealed it: another repository over the same box opens it
+                assertThat(new CertificateRepository(database.dataSource(), secretBox).privateKeyPem(id)).isEqualTo("key");
             } else if (repository instanceof ConfigRevisionRepository revisions) {
                 assertThat(revisions.latest()).isEmpty();
             }

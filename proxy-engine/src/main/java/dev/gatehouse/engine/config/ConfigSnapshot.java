@@ -8,14 +8,17 @@ import java.util.Objects;
  * same snapshot can be stored as JSON, diffed, replayed on another node, or rolled back to.
  *
  * <p>A snapshot is only a description; {@code ProxyEngine.apply} validates and compiles it into a
- * {@code RoutingTable}. Two snapshots with equal {@link #backends()} and {@link #sites()} describe
- * the same routing, whatever their revision numbers ({@link #sameContentAs}).
+ * {@code RoutingTable}. Two snapshots with equal {@link #backends()}, {@link #sites()} and
+ * {@link #certificates()} describe the same configuration, whatever their revision numbers
+ * ({@link #sameContentAs}).
  *
  * @param revision the config revision number; 0 means "nothing applied yet"
  * @param backends every backend a site may route to, by unique name
  * @param sites every site, enabled or not, in no particular order
+ * @param certificates every certificate a site may be served with, by unique name; default empty
  */
-public record ConfigSnapshot(long revision, List<BackendDefinition> backends, List<SiteDefinition> sites) {
+public record ConfigSnapshot(long revision, List<BackendDefinition> backends, List<SiteDefinition> sites,
+                             List<CertificateDefinition> certificates) {
 
     public ConfigSnapshot {
         if (revision < 0) {
@@ -23,21 +26,28 @@ public record ConfigSnapshot(long revision, List<BackendDefinition> backends, Li
         }
         backends = backends == null ? List.of() : List.copyOf(backends);
         sites = sites == null ? List.of() : List.copyOf(sites);
+        certificates = certificates == null ? List.of() : List.copyOf(certificates);
+    }
+
+    /** A snapshot without certificates. */
+    public ConfigSnapshot(long revision, List<BackendDefinition> backends, List<SiteDefinition> sites) {
+        this(revision, backends, sites, List.of());
     }
 
     /** The configuration an engine starts with: no sites, so every request gets the default site. */
     public static ConfigSnapshot empty() {
-        return new ConfigSnapshot(0, List.of(), List.of());
+        return new ConfigSnapshot(0, List.of(), List.of(), List.of());
     }
 
     /** The same content under another revision number. */
     public ConfigSnapshot withRevision(long newRevision) {
-        return new ConfigSnapshot(newRevision, backends, sites);
+        return new ConfigSnapshot(newRevision, backends, sites, certificates);
     }
 
-    /** True when both snapshots route identically: the revision number is ignored. */
+    /** True when both snapshots configure the engine identically: the revision number is ignored. */
     public boolean sameContentAs(ConfigSnapshot other) {
-        return other != null && backends.equals(other.backends) && sites.equals(other.sites);
+        return other != null && backends.equals(other.backends) && sites.equals(other.sites)
+                && certificates.equals(other.certificates);
     }
 
     @Override
@@ -47,6 +57,6 @@ public record ConfigSnapshot(long revision, List<BackendDefinition> backends, Li
 
     @Override
     public int hashCode() {
-        return Objects.hash(revision, backends, sites);
+        return Objects.hash(revision, backends, sites, certificates);
     }
 }

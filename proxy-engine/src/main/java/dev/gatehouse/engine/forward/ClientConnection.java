@@ -79,6 +79,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
     private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
     private static final AsciiString ZERO = AsciiString.cached("0");
+    private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
 
     private final NettyForwarder forwarder;
     private final LoopContext loop;
@@ -89,6 +90,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
      * graceful close belong to the parent.
      */
     private final boolean http2;
+    /** The connection came in over TLS: X-Forwarded-Proto https, HSTS allowed. */
+    private final boolean secure;
+    /** X-Forwarded-Proto for every request of this connection: a constant per listener. */
+    private final AsciiString scheme;
     private boolean started;
     private ChannelHandlerContext ctx;
     /** The encoder's context: writing there bypasses the response encoder (for the raw 100 Continue). */
@@ -136,11 +141,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private boolean discarding;
     /** Skipping an interim (1xx) response from the backend until its end. */
     private boolean skippingInterim;
+    /** The site's Strict-Transport-Security value for this exchange's response, or null. */
+    private AsciiString strictTransportSecurity;
 
-    ClientConnection(NettyForwarder forwarder, LoopContext loop, boolean http2) {
+    ClientConnection(NettyForwarder forwarder, LoopContext loop, boolean http2, boolean secure) {
         this.forwarder = forwarder;
         this.loop = loop;
         this.http2 = http2;
+        this.secure = secure;
+        this.scheme = secure ? ProxyHeaders.HTTPS : ProxyHeaders.HTTP;
     }
 
     @Override
@@ -261,6 +270,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         skippingInterim = false;
         continueSent = false;
         retried = false;
+        strictTransportSecurity = null;
         if (httpRequest.decoderResult().isFailure()) {
             // The decoder is now discarding the connection's input: answer and close.
             keepAlive = false;
@@ -303,7 +313,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (expectContinue) {
             headers.remove(HttpHeaderNames.EXPECT);
         }
-        ProxyHeaders.addForwardingHeaders(headers, clientAddress, "http", host);
+        ProxyHeaders.addForwardingHeaders(headers, clientAddress, scheme, host);
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -363,6 +373,32 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             keepAlive = false;
         }
         sendErrorPage(page);
+    }
+
+    @Override
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The router's answer: a redirect with an empty body, keeping the connection. */
+    @Override
+    public void redirect(HttpResponseStatus status, String location) {
+        if (expectContinue) {
+            // As for reject: the client may never send the body it announced.
+            keepAlive = false;
+        }
+        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        headers.set(HttpHeaderNames.LOCATION, location);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, ZERO);
+        endWithResponse(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, headers,
+                EmptyHttpHeaders.INSTANCE));
+    }
+
+    @Override
+    public void strictTransportSecurity(AsciiString value) {
+        if (secure) {
+            strictTransportSecurity = value;
+        }
     }
 
     private void onRequestContent(HttpContent content) {
@@ -554,6 +590,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         } else if (http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        if (strictTransportSecurity != null) {
+            // The operator's policy wins over whatever the backend says.
+            headers.set(STRICT_TRANSPORT_SECURITY, strictTransportSecurity);
+        }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         responseStarted = true;
         ctx.write(response, ctx.voidPromise());
@@ -689,6 +729,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         headers.set(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
         headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, page.length());
+        if (strictTransportSecurity != null) {
+            headers.set(STRICT_TRANSPORT_SECURITY, strictTransportSecurity);
+        }
         endWithResponse(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(page.status()),
                 head ? Unpooled.EMPTY_BUFFER : page.content(), headers, EmptyHttpHeaders.INSTANCE));
     }

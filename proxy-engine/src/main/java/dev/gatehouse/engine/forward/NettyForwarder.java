@@ -27,6 +27,9 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -44,6 +47,11 @@ import java.util.concurrent.TimeUnit;
  * {@link ProtocolDetector} recognises by its preface on the same port), {@link BackendConnection}s kept per event loop in
  * each backend's {@link NettyBackendPool}. The listener itself (binding, the event loops) stays
  * with the caller; it hands every accepted channel to {@link #initClientChannel}.
+ *
+ * <p>Connections of the HTTPS listener first get an {@link SniHandler} (picking the certificate by
+ * the TLS server name) and a {@link TlsProtocolNegotiator}; once the handshake is done, ALPN's
+ * choice installs exactly the HTTP/2 or HTTP/1.1 handlers a cleartext connection gets, told that
+ * the connection is secure (X-Forwarded-Proto https, HSTS).
  *
  * <p>Lifecycle: it tracks the client connections it was given, so {@link #closeGracefully} can let
  * in-flight requests finish (closing idle connections at once and busy ones after their current
@@ -78,6 +86,11 @@ public final class NettyForwarder implements Forwarder {
     /** How long an HTTP/2 connection closed by the engine waits for its streams, unless told otherwise. */
     private static final long H2_GRACEFUL_CLOSE_MILLIS = 30_000;
     private static final int IDLE_CHECKS = 5;
+    /**
+     * A TLS client that has not sent its ClientHello within this is closed; Netty's SslHandler then
+     * gives the rest of the handshake the same time (its default).
+     */
+    static final long TLS_HELLO_TIMEOUT_MILLIS = 10_000;
 
     private static final String REACTOR_BRIDGE = "reactor.right.reactiveBridge";
 
@@ -92,7 +105,8 @@ public final class NettyForwarder implements Forwarder {
     private volatile boolean draining;
     /** Turns each HTTP/2 stream's frames into HTTP objects and back; shared, it keeps no state. */
     private final Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
-    private final StreamInitializer streamInitializer = new StreamInitializer();
+    private final StreamInitializer plainStreams = new StreamInitializer(false);
+    private final StreamInitializer secureStreams = new StreamInitializer(true);
 
     /**
      * @param group the event loops client connections are accepted on; backend connections are
@@ -151,12 +165,22 @@ public final class NettyForwarder implements Forwarder {
         return new NettyBackendPool(this, backend, servers.toArray(InetSocketAddress[]::new));
     }
 
-    /**
-     * Sets up a newly accepted client connection: the HTTP codec and the forwarding handler. Any
-     * handler a listener framework put there to consume the connection itself (reactor-netty's
-     * reactive bridge) is removed, so the whole request path is these handlers.
-     */
+    /** Sets up a connection accepted by a plain HTTP listener: {@code initClientChannel(channel, null)}. */
     public void initClientChannel(Channel channel) {
+        initClientChannel(channel, null);
+    }
+
+    /**
+     * Sets up a newly accepted client connection: the HTTP codec and the forwarding handler, after
+     * TLS when {@code tls} is given. Any handler a listener framework put there to consume the
+     * connection itself (reactor-netty's reactive bridge) is removed, so the whole request path is
+     * these handlers.
+     *
+     * @param tls null for a plain HTTP listener; for an HTTPS listener the certificate for a TLS
+     *     server name (null when the client sent none), looked up once per handshake on the event
+     *     loop: it must not block
+     */
+    public void initClientChannel(Channel channel, Mapping<? super String, ? extends SslContext> tls) {
         LoopContext loop = loopsByExecutor.get(channel.eventLoop());
         if (loop == null) {
             throw new IllegalStateException("channel " + channel + " is not on one of the engine's event loops");
@@ -167,28 +191,46 @@ public final class NettyForwarder implements Forwarder {
         }
         // reactor-netty accepts with reads off and turns them on per subscriber; these handlers read at once.
         channel.config().setAutoRead(true);
-        pipeline.addLast("gatehouse-detect", new ProtocolDetector(this, loop));
+        if (tls == null) {
+            pipeline.addLast("gatehouse-detect", new ProtocolDetector(this, loop));
+        } else {
+            pipeline.addLast("gatehouse-sni", new SniHandler(tls, TLS_HELLO_TIMEOUT_MILLIS));
+            pipeline.addLast("gatehouse-alpn", new TlsProtocolNegotiator(this, loop));
+        }
         clients.add(channel);
     }
 
     /** The first bytes are not the HTTP/2 preface: the connection speaks HTTP/1.x. */
     void switchToHttp1(ChannelHandlerContext detector, LoopContext loop) {
-        ChannelPipeline pipeline = detector.pipeline();
-        String name = detector.name();
-        pipeline.addAfter(name, "http-request-decoder", new HttpRequestDecoder(requestDecoderConfig));
-        pipeline.addAfter("http-request-decoder", "http-response-encoder", new HttpResponseEncoder());
-        pipeline.addAfter("http-response-encoder", "gatehouse-proxy", new ClientConnection(this, loop, false));
-        pipeline.remove(name);
+        installHttp1(detector, loop, false);
+        detector.pipeline().remove(detector.name());
+    }
+
+    /** The first bytes are the HTTP/2 preface (cleartext, prior knowledge). */
+    void switchToHttp2(ChannelHandlerContext detector, LoopContext loop) {
+        installHttp2(detector, loop, false);
+        detector.pipeline().remove(detector.name());
     }
 
     /**
-     * The first bytes are the HTTP/2 preface (cleartext, prior knowledge): an HTTP/2 frame codec and a
+     * Adds the HTTP/1.x handlers after {@code anchor} (which then removes itself): the request decoder,
+     * the response encoder and the connection's {@link ClientConnection}.
+     */
+    void installHttp1(ChannelHandlerContext anchor, LoopContext loop, boolean secure) {
+        ChannelPipeline pipeline = anchor.pipeline();
+        pipeline.addAfter(anchor.name(), "http-request-decoder", new HttpRequestDecoder(requestDecoderConfig));
+        pipeline.addAfter("http-request-decoder", "http-response-encoder", new HttpResponseEncoder());
+        pipeline.addAfter("http-response-encoder", "gatehouse-proxy", new ClientConnection(this, loop, false, secure));
+    }
+
+    /**
+     * Adds the HTTP/2 handlers after {@code anchor} (which then removes itself): a frame codec and a
      * multiplexer giving each stream a child channel (on this same event loop) whose pipeline turns
      * frames into HTTP objects for a {@link ClientConnection} of its own.
      */
-    void switchToHttp2(ChannelHandlerContext detector, LoopContext loop) {
-        ChannelPipeline pipeline = detector.pipeline();
-        String name = detector.name();
+    void installHttp2(ChannelHandlerContext anchor, LoopContext loop, boolean secure) {
+        ChannelPipeline pipeline = anchor.pipeline();
+        String name = anchor.name();
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
@@ -200,10 +242,8 @@ public final class NettyForwarder implements Forwarder {
         pipeline.addAfter(name, "h2-flush", new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         pipeline.addAfter("h2-flush", "h2-codec", codec);
-        pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(streamInitializer));
-        Channel channel = detector.channel();
-        watchHttp2Idle(channel, codec);
-        pipeline.remove(name);
+        pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(secure ? secureStreams : plainStreams));
+        watchHttp2Idle(anchor.channel(), codec);
     }
 
     /** Closes (with GOAWAY) an HTTP/2 connection on which no stream was open or opened for the idle timeout. */
@@ -223,11 +263,17 @@ public final class NettyForwarder implements Forwarder {
     }
 
     private final class StreamInitializer extends ChannelInitializer<Channel> {
+        private final boolean secure;
+
+        StreamInitializer(boolean secure) {
+            this.secure = secure;
+        }
+
         @Override
         protected void initChannel(Channel stream) {
             LoopContext loop = loopsByExecutor.get(stream.eventLoop());
             stream.pipeline().addLast("h2-stream-codec", streamCodec);
-            stream.pipeline().addLast("gatehouse-proxy", new ClientConnection(NettyForwarder.this, loop, true));
+            stream.pipeline().addLast("gatehouse-proxy", new ClientConnection(NettyForwarder.this, loop, true, secure));
         }
     }
 

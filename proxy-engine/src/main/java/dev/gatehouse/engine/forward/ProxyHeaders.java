@@ -30,6 +30,10 @@ public final class ProxyHeaders {
     public static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     public static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     public static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    /** {@code X-Forwarded-Proto} of requests from the plain HTTP listener. */
+    public static final AsciiString HTTP = AsciiString.cached("http");
+    /** {@code X-Forwarded-Proto} of requests from the HTTPS listener. */
+    public static final AsciiString HTTPS = AsciiString.cached("https");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
 
     private static final AsciiString[] HOP_BY_HOP = {
@@ -148,6 +152,15 @@ public final class ProxyHeaders {
      * @param originalHost the Host the client sent; null leaves X-Forwarded-Host unset
      */
     public static void addForwardingHeaders(HttpHeaders target, String clientAddress, String scheme, CharSequence originalHost) {
+        addForwardingHeaders(target, clientAddress, (CharSequence) scheme, originalHost);
+    }
+
+    /**
+     * As {@link #addForwardingHeaders(HttpHeaders, String, String, CharSequence)}, with the scheme as
+     * any text: the forwarder passes a constant {@link #HTTP} or {@link #HTTPS} per listener.
+     */
+    public static void addForwardingHeaders(HttpHeaders target, String clientAddress, CharSequence scheme,
+                                            CharSequence originalHost) {
         if (clientAddress != null) {
             List<String> existing = target.contains(X_FORWARDED_FOR) ? target.getAll(X_FORWARDED_FOR) : List.of();
             if (existing.isEmpty()) {

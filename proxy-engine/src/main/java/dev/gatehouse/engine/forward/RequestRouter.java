@@ -2,6 +2,8 @@ package dev.gatehouse.engine.forward;
 
 import dev.gatehouse.engine.errorpage.ErrorPage;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 
 /**
  * Decides where one request goes; the forwarding side calls it once per request, on the client
@@ -34,5 +36,23 @@ public interface RequestRouter {
 
         /** Answer the request with the engine's own page instead. */
         void reject(ErrorPage page);
+
+        /** True when the request came over TLS (the HTTPS listener). */
+        boolean secure();
+
+        /**
+         * Answer with a redirect and an empty body instead of forwarding; nothing reaches a backend.
+         *
+         * @param status 301, 302, 307 or 308
+         * @param location the absolute URL for the {@code Location} header
+         */
+        void redirect(HttpResponseStatus status, String location);
+
+        /**
+         * Sets the {@code Strict-Transport-Security} header of this request's response, replacing any
+         * the backend sends; call before {@link #forward} or {@link #reject}. Ignored unless
+         * {@link #secure()}: browsers must not get HSTS over plain HTTP (RFC 6797 8.1).
+         */
+        void strictTransportSecurity(AsciiString value);
     }
 }

@@ -1,35 +1,66 @@
 package dev.gatehouse.engine.routing;
 
+import io.netty.util.AsciiString;
+
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * An enabled site in a {@link RoutingTable}: its routes ordered longest prefix first, so the first
- * match is the longest match.
+ * match is the longest match, and the per-site options a request needs, found with the same host
+ * lookup as the routes.
  */
-final class CompiledSite<B> {
+public final class CompiledSite<B> {
 
     private final String id;
     private final Route<B>[] routesLongestFirst;
+    private final String certificate;
+    private final boolean forceHttps;
+    private final AsciiString strictTransportSecurity;
+
+    CompiledSite(String id, List<Route<B>> routes) {
+        this(id, routes, null, false, null);
+    }
 
     @SuppressWarnings("unchecked")
-    CompiledSite(String id, List<Route<B>> routes) {
+    CompiledSite(String id, List<Route<B>> routes, String certificate, boolean forceHttps, String strictTransportSecurity) {
         this.id = id;
         this.routesLongestFirst = routes.stream()
                 .sorted(Comparator.comparingInt((Route<B> r) -> r.pathPrefix().length()).reversed())
                 .toArray(Route[]::new);
+        this.certificate = certificate;
+        this.forceHttps = forceHttps;
+        // Built once here so a response over TLS sets a constant, with no string work per request.
+        this.strictTransportSecurity = strictTransportSecurity == null ? null : AsciiString.cached(strictTransportSecurity);
     }
 
-    String id() {
+    /** The site's id. */
+    public String id() {
         return id;
     }
 
-    Route<B> route(String path) {
+    /** The longest route matching the path, or null. */
+    public Route<B> route(String path) {
         for (Route<B> route : routesLongestFirst) {
             if (PathPrefix.matches(route.pathPrefix(), path)) {
                 return route;
             }
         }
         return null;
+    }
+
+    /** The name of the certificate the site is served with, or null for the engine's default one. */
+    public String certificate() {
+        return certificate;
+    }
+
+    /** Plain-HTTP requests are redirected to HTTPS. */
+    public boolean forceHttps() {
+        return forceHttps;
+    }
+
+    /** The Strict-Transport-Security value for responses over TLS, or null for none. */
+    public AsciiString strictTransportSecurity() {
+        return strictTransportSecurity;
     }
 }

@@ -68,7 +68,14 @@ public final class RoutingTable<B> {
         return site == null ? null : site.id();
     }
 
-    private CompiledSite<B> site(String host) {
+    /**
+     * The enabled site answering this (normalised) host name, or null: the exact name first, then a
+     * wildcard standing for its first label. The only host matcher of the engine: TLS certificate
+     * selection (SNI) uses it too, so both always agree on which site owns a name.
+     *
+     * @param host a host name as returned by {@link HostNames#fromHostHeader}: lower-case, no port
+     */
+    public CompiledSite<B> site(String host) {
         CompiledSite<B> exact = sitesByExactName.get(host);
         if (exact != null) {
             return exact;

@@ -2,12 +2,16 @@ package dev.gatehouse.engine.routing;
 
 import dev.gatehouse.engine.ConfigError;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
+import dev.gatehouse.engine.tls.PemCertificates;
 import io.netty.util.NetUtil;
 
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +32,10 @@ import java.util.regex.Pattern;
  * id), the field ({@code hostnames[1]}, {@code routes[0].backend}, {@code servers[1].port}...) and a
  * sentence with the bad value. Disabled sites are validated like enabled ones but route nothing, and
  * their host names may repeat those of other sites.
+ *
+ * <p>Certificates ({@code certificate NAME}) must parse and their key must match the leaf. Which host
+ * names a certificate covers and its dates are not checked: serving a certificate that does not
+ * cover a name is the operator's choice (the dashboard warns about it with friendlier messages).
  */
 public final class RoutingTableCompiler {
 
@@ -46,7 +54,8 @@ public final class RoutingTableCompiler {
             return errors;
         }
         Set<String> backendNames = validateBackends(snapshot.backends(), errors);
-        validateSites(snapshot.sites(), backendNames, errors);
+        Set<String> certificateNames = validateCertificates(snapshot.certificates(), errors);
+        validateSites(snapshot.sites(), backendNames, certificateNames, errors);
         return errors;
     }
 
@@ -95,7 +104,8 @@ public final class RoutingTableCompiler {
             for (RouteDefinition route : site.routes()) {
                 routes.add(new Route<>(site.id(), route.pathPrefix(), backends.get(route.backend())));
             }
-            CompiledSite<B> compiled = new CompiledSite<>(site.id(), routes);
+            CompiledSite<B> compiled = new CompiledSite<>(site.id(), routes, site.certificate(), site.forceHttps(),
+                    site.hsts() == null ? null : site.hsts().headerValue());
             for (String hostname : site.hostnames()) {
                 String name = hostname.toLowerCase(Locale.ROOT);
                 if (HostNames.isWildcard(name)) {
@@ -169,7 +179,55 @@ public final class RoutingTableCompiler {
         }
     }
 
-    private static void validateSites(List<SiteDefinition> sites, Set<String> backendNames, List<ConfigError> errors) {
+    private static Set<String> validateCertificates(List<CertificateDefinition> certificates, List<ConfigError> errors) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < certificates.size(); i++) {
+            CertificateDefinition certificate = certificates.get(i);
+            if (certificate == null) {
+                errors.add(new ConfigError("certificates[" + i + "]", "certificates", "certificate is missing"));
+                continue;
+            }
+            String name = certificate.name();
+            String object;
+            if (name == null || name.isBlank()) {
+                object = "certificates[" + i + "]";
+                errors.add(new ConfigError(object, "name", "certificate name is missing"));
+            } else {
+                object = "certificate " + name;
+                if (!names.add(name)) {
+                    errors.add(new ConfigError(object, "name", "certificate name '" + name
+                            + "' is used by more than one certificate"));
+                }
+            }
+            validateCertificatePem(object, certificate, errors);
+        }
+        return names;
+    }
+
+    private static void validateCertificatePem(String object, CertificateDefinition certificate, List<ConfigError> errors) {
+        X509Certificate leaf = null;
+        PrivateKey key = null;
+        try {
+            leaf = PemCertificates.parseChain(certificate.certificateChainPem()).get(0);
+        } catch (IllegalArgumentException e) {
+            errors.add(new ConfigError(object, "certificateChainPem", e.getMessage()));
+        }
+        try {
+            key = PemCertificates.parsePrivateKey(certificate.privateKeyPem());
+        } catch (IllegalArgumentException e) {
+            errors.add(new ConfigError(object, "privateKeyPem", e.getMessage()));
+        }
+        if (leaf != null && key != null) {
+            try {
+                PemCertificates.checkKeyMatches(key, leaf);
+            } catch (IllegalArgumentException e) {
+                errors.add(new ConfigError(object, "privateKeyPem", e.getMessage()));
+            }
+        }
+    }
+
+    private static void validateSites(List<SiteDefinition> sites, Set<String> backendNames, Set<String> certificateNames,
+                                      List<ConfigError> errors) {
         Set<String> siteIds = new HashSet<>();
         Map<String, String> enabledOwnerOfHostname = new HashMap<>();
         for (int i = 0; i < sites.size(); i++) {
@@ -186,6 +244,25 @@ public final class RoutingTableCompiler {
             }
             validateHostnames(object, site, enabledOwnerOfHostname, errors);
             validateRoutes(object, site.routes(), backendNames, errors);
+            validateTls(object, site, certificateNames, errors);
+        }
+    }
+
+    private static void validateTls(String object, SiteDefinition site, Set<String> certificateNames, List<ConfigError> errors) {
+        String certificate = site.certificate();
+        if (certificate != null) {
+            if (!certificateNames.contains(certificate)) {
+                errors.add(new ConfigError(object, "certificate", "no certificate named '" + certificate + "'"));
+            }
+            return;
+        }
+        // Without a certificate of its own the site's HTTPS would be the default certificate's
+        // warning page: redirecting there, or pinning browsers to it with HSTS, would lock users out.
+        if (site.forceHttps()) {
+            errors.add(new ConfigError(object, "forceHttps", "force HTTPS needs a certificate on the site"));
+        }
+        if (site.hsts() != null) {
+            errors.add(new ConfigError(object, "hsts", "HSTS needs a certificate on the site"));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gatehouse.storage.site;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import dev.gatehouse.storage.internal.Require;
  * <p>Hostnames are stored stripped and lower-cased; lookups normalise the same way. A hostname
  * that is already used, by another site or twice in the same list, surfaces as Spring's
  * {@link org.springframework.dao.DuplicateKeyException}; a backend id that does not exist surfaces
+ * (and so does a certificate id that does not exist)
  * as {@link org.springframework.dao.DataIntegrityViolationException}. Multi-row writes run in one
  * transaction of their own, or join the caller's Spring transaction on the same DataSource, so a
  * failed write leaves nothing behind.
@@ -35,8 +37,15 @@ public class SiteRepository {
     public static final int MAX_HOSTNAME_LENGTH = 253;
 
     private static final String SELECT_WITH_HOSTNAMES = """
-            SELECT s.id, s.backend_id, s.enabled, s.created_at, s.updated_at, h.hostname
+            SELECT s.id, s.backend_id, s.enabled, s.created_at, s.updated_at,
+                   s.certificate_id, s.force_https, s.hsts_max_age_seconds, s.hsts_include_subdomains, s.hsts_preload,
+                   h.hostname
             FROM site s LEFT JOIN site_hostname h ON h.site_id = s.id""";
+
+    /** SET clause of an update that replaces the TLS settings, with the parameters {@link #bindTls} binds. */
+    private static final String TLS_ASSIGNMENTS = ", certificate_id = :certificateId, force_https = :forceHttps, "
+            + "hsts_max_age_seconds = :hstsMaxAgeSeconds, hsts_include_subdomains = :hstsIncludeSubDomains, "
+            + "hsts_preload = :hstsPreload";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -81,39 +90,83 @@ public class SiteRepository {
                 .query(SiteRepository::collect);
     }
 
+    /** The sites served with this certificate, ordered by id. */
+    public List<Site> findByCertificateId(long certificateId) {
+        return jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.certificate_id = :certificateId ORDER BY s.id, h.position")
+                .param("certificateId", certificateId)
+                .query(SiteRepository::collect);
+    }
+
     /**
-     * Stores a new site with its hostnames, atomically.
+     * Stores a new site with its hostnames and no TLS settings ({@link SiteTls#NONE}), atomically.
      *
-     * @throws org.springframework.dao.DuplicateKeyException if a hostname is already used (here or by another site)
-     * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
-     * @throws IllegalArgumentException if the list is empty or a hostname is blank or too long
+     * @see #insert(List, long, boolean, SiteTls)
      */
     public Site insert(List<String> hostnames, long backendId, boolean enabled) {
+        return insert(hostnames, backendId, enabled, SiteTls.NONE);
+    }
+
+    /**
+     * Stores a new site with its hostnames and TLS settings, atomically.
+     *
+     * @param tls null is read as {@link SiteTls#NONE}
+     * @throws org.springframework.dao.DuplicateKeyException if a hostname is already used (here or by another site)
+     * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
+     *                                                                  or no certificate with {@code tls.certificateId()}
+     * @throws IllegalArgumentException if the list is empty or a hostname is blank or too long
+     */
+    public Site insert(List<String> hostnames, long backendId, boolean enabled, SiteTls tls) {
         List<String> normalized = normalizeAll(hostnames);
+        SiteTls settings = tls == null ? SiteTls.NONE : tls;
         return transactions.execute(status -> {
             Instant now = JdbcSupport.now(clock);
-            long id = JdbcSupport.insertReturningId(jdbc.sql("""
-                            INSERT INTO site (backend_id, enabled, created_at, updated_at)
-                            VALUES (:backendId, :enabled, :now, :now)""")
+            long id = JdbcSupport.insertReturningId(bindTls(jdbc.sql("""
+                            INSERT INTO site (backend_id, enabled, created_at, updated_at, certificate_id, force_https,
+                                              hsts_max_age_seconds, hsts_include_subdomains, hsts_preload)
+                            VALUES (:backendId, :enabled, :now, :now, :certificateId, :forceHttps,
+                                    :hstsMaxAgeSeconds, :hstsIncludeSubDomains, :hstsPreload)"""), settings)
                     .param("backendId", backendId)
                     .param("enabled", enabled)
                     .param("now", JdbcSupport.toDatabase(now)));
             insertHostnames(id, normalized);
-            return new Site(id, normalized, backendId, enabled, now, now);
+            return new Site(id, normalized, backendId, enabled, now, now, settings);
         });
     }
 
     /**
-     * Replaces the hostnames, backend and enabled flag of a site, atomically.
+     * Replaces the hostnames, backend and enabled flag of a site, atomically, keeping its TLS settings.
      *
      * @return the updated site, or empty if there is no site with this id
      * @throws org.springframework.dao.DuplicateKeyException if a hostname is used by another site or twice in the list
      * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
      */
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled) {
+        return write(id, normalizeAll(hostnames), backendId, enabled, null);
+    }
+
+    /**
+     * Replaces the hostnames, backend, enabled flag and TLS settings of a site, atomically.
+     *
+     * @param tls null is read as {@link SiteTls#NONE}
+     * @return the updated site, or empty if there is no site with this id
+     * @throws org.springframework.dao.DuplicateKeyException if a hostname is used by another site or twice in the list
+     * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
+     *                                                                  or no certificate with {@code tls.certificateId()}
+     */
+    public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled, SiteTls tls) {
         List<String> normalized = normalizeAll(hostnames);
+        return write(id, normalized, backendId, enabled, tls == null ? SiteTls.NONE : tls);
+    }
+
+    /** @param tls the new settings, or null to keep the stored ones */
+    private Optional<Site> write(long id, List<String> normalized, long backendId, boolean enabled, SiteTls tls) {
         return transactions.execute(status -> {
-            int updated = jdbc.sql("UPDATE site SET backend_id = :backendId, enabled = :enabled, updated_at = :now WHERE id = :id")
+            JdbcClient.StatementSpec statement = jdbc.sql("UPDATE site SET backend_id = :backendId, enabled = :enabled, "
+                    + "updated_at = :now" + (tls == null ? "" : TLS_ASSIGNMENTS) + " WHERE id = :id");
+            if (tls != null) {
+                bindTls(statement, tls);
+            }
+            int updated = statement
                     .param("backendId", backendId)
                     .param("enabled", enabled)
                     .param("now", JdbcSupport.toDatabase(JdbcSupport.now(clock)))
@@ -164,6 +217,15 @@ public class SiteRepository {
         return jdbc.sql("SELECT COUNT(*) FROM site WHERE enabled = TRUE").query(Long.class).single();
     }
 
+    private static JdbcClient.StatementSpec bindTls(JdbcClient.StatementSpec statement, SiteTls tls) {
+        return statement
+                .param("certificateId", tls.certificateId(), Types.BIGINT)
+                .param("forceHttps", tls.forceHttps())
+                .param("hstsMaxAgeSeconds", tls.hstsMaxAgeSeconds(), Types.BIGINT)
+                .param("hstsIncludeSubDomains", tls.hstsIncludeSubDomains())
+                .param("hstsPreload", tls.hstsPreload());
+    }
+
     private void insertHostnames(long siteId, List<String> hostnames) {
         for (int position = 0; position < hostnames.size(); position++) {
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (:siteId, :position, :hostname)")
@@ -206,7 +268,7 @@ public class SiteRepository {
                     sites.add(current.build());
                 }
                 current = new SiteBuilder(id, rs.getLong("backend_id"), rs.getBoolean("enabled"),
-                        JdbcSupport.instant(rs, "created_at"), JdbcSupport.instant(rs, "updated_at"));
+                        JdbcSupport.instant(rs, "created_at"), JdbcSupport.instant(rs, "updated_at"), tls(rs));
             }
             String hostname = rs.getString("hostname");
             if (hostname != null) {
@@ -219,24 +281,36 @@ public class SiteRepository {
         return sites;
     }
 
+    private static SiteTls tls(ResultSet rs) throws SQLException {
+        return new SiteTls(nullableLong(rs, "certificate_id"), rs.getBoolean("force_https"),
+                nullableLong(rs, "hsts_max_age_seconds"), rs.getBoolean("hsts_include_subdomains"), rs.getBoolean("hsts_preload"));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
     private static final class SiteBuilder {
         final long id;
         final long backendId;
         final boolean enabled;
         final Instant createdAt;
         final Instant updatedAt;
+        final SiteTls tls;
         final List<String> hostnames = new ArrayList<>();
 
-        SiteBuilder(long id, long backendId, boolean enabled, Instant createdAt, Instant updatedAt) {
+        SiteBuilder(long id, long backendId, boolean enabled, Instant createdAt, Instant updatedAt, SiteTls tls) {
             this.id = id;
             this.backendId = backendId;
             this.enabled = enabled;
             this.createdAt = createdAt;
             this.updatedAt = updatedAt;
+            this.tls = tls;
         }
 
         Site build() {
-            return new Site(id, hostnames, backendId, enabled, createdAt, updatedAt);
+            return new Site(id, hostnames, backendId, enabled, createdAt, updatedAt, tls);
         }
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -26,6 +27,10 @@ import dev.gatehouse.storage.MutableClock;
 import dev.gatehouse.storage.TestDatabase;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.certificate.CertificateRepository;
+import dev.gatehouse.storage.certificate.StoredCertificate;
+import dev.gatehouse.storage.secret.MasterKey;
+import dev.gatehouse.storage.secret.SecretBox;
 
 class SiteRepositoryTest {
 
@@ -37,6 +42,8 @@ class SiteRepositoryTest {
     private SiteRepository sites;
     private Backend app;
     private Backend api;
+    private StoredCertificate shopCertificate;
+    private StoredCertificate blogCertificate;
 
     @BeforeEach
     void openDatabase() {
@@ -46,6 +53,11 @@ class SiteRepositoryTest {
         BackendRepository backends = new BackendRepository(database.dataSource());
         app = backends.insert("app", List.of("127.0.0.1:8080"));
         api = backends.insert("api", List.of("127.0.0.1:9090"));
+        CertificateRepository certificates = new CertificateRepository(database.dataSource(), new SecretBox(MasterKey.of(new byte[32])));
+        shopCertificate = certificates.insert("shop", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "01",
+                "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n");
+        blogCertificate = certificates.insert("blog", "-----BEGIN CERTIFICATE-----\nCCCC\n-----END CERTIFICATE-----\n", "02",
+                "-----BEGIN PRIVATE KEY-----\nDDDD\n-----END PRIVATE KEY-----\n");
     }
 
     @AfterEach
@@ -262,5 +274,157 @@ class SiteRepositoryTest {
 
         assertThat(sites.findAll()).containsExactly(kept);
         assertThat(database.rows("site_hostname")).isEqualTo(1);
+    }
+
+    // --- TLS settings ---
+
+    static Stream<SiteTls> tlsSettings() {
+        return Stream.of(
+                SiteTls.NONE,
+                new SiteTls(null, true, null, false, false),
+                new SiteTls(null, false, 0L, false, false),
+                new SiteTls(null, false, null, true, true),
+                new SiteTls(1L, false, null, false, false),
+                new SiteTls(1L, true, 31_536_000L, true, false),
+                new SiteTls(2L, true, 63_072_000L, true, true),
+                new SiteTls(2L, false, Long.MAX_VALUE, false, true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tlsSettings")
+    void tlsSettingsRoundTripOnInsertAndUpdate(SiteTls template) {
+        SiteTls tls = withRealCertificate(template);
+
+        Site inserted = sites.insert(List.of("shop.example.test"), app.id(), true, tls);
+
+        assertThat(inserted.tls()).isEqualTo(tls);
+        assertThat(sites.findById(inserted.id())).contains(inserted);
+        assertThat(sites.findAll()).containsExactly(inserted);
+        assertThat(sites.findByHostname("shop.example.test")).contains(inserted);
+        assertThat(sites.findByBackendId(app.id())).containsExactly(inserted);
+
+        Site plain = sites.insert(List.of("plain.example.test"), app.id(), true, SiteTls.NONE);
+        clock.advance(Duration.ofMinutes(1));
+        Site updated = sites.update(plain.id(), List.of("plain.example.test"), api.id(), false, tls).orElseThrow();
+
+        assertThat(updated.tls()).isEqualTo(tls);
+        assertThat(updated.updatedAt()).isEqualTo(clock.instant());
+        assertThat(sites.findById(plain.id())).contains(updated);
+    }
+
+    @Test
+    void threeArgumentInsertStoresNoTlsSettings() {
+        Site site = sites.insert(List.of("a.example.test"), app.id(), true);
+
+        assertThat(site.tls()).isSameAs(SiteTls.NONE);
+        assertThat(sites.findById(site.id()).orElseThrow().tls()).isEqualTo(SiteTls.NONE);
+    }
+
+    @Test
+    void nullTlsSettingsMeanNone() {
+        Site inserted = sites.insert(List.of("a.example.test"), app.id(), true, null);
+        Site withTls = sites.update(inserted.id(), List.of("a.example.test"), app.id(), true,
+                new SiteTls(shopCertificate.id(), true, 60L, false, false)).orElseThrow();
+
+        Site cleared = sites.update(inserted.id(), List.of("a.example.test"), app.id(), true, null).orElseThrow();
+
+        assertThat(inserted.tls()).isEqualTo(SiteTls.NONE);
+        assertThat(withTls.tls().certificateId()).isEqualTo(shopCertificate.id());
+        assertThat(cleared.tls()).isEqualTo(SiteTls.NONE);
+        assertThat(new Site(1, List.of("x.test"), 1, true, clock.instant(), clock.instant(), null).tls()).isSameAs(SiteTls.NONE);
+    }
+
+    @Test
+    void updateWithoutTlsSettingsAndSetEnabledKeepTheStoredOnes() {
+        SiteTls tls = new SiteTls(shopCertificate.id(), true, 31_536_000L, true, true);
+        Site original = sites.insert(List.of("a.example.test"), app.id(), true, tls);
+        clock.advance(Duration.ofMinutes(1));
+
+        Site updated = sites.update(original.id(), List.of("b.example.test", "a.example.test"), api.id(), false).orElseThrow();
+        Site reEnabled = sites.setEnabled(original.id(), true).orElseThrow();
+
+        assertThat(updated.tls()).isEqualTo(tls);
+        assertThat(updated.hostnames()).containsExactly("b.example.test", "a.example.test");
+        assertThat(updated.backendId()).isEqualTo(api.id());
+        assertThat(reEnabled.tls()).isEqualTo(tls);
+        assertThat(sites.findById(original.id()).orElseThrow().tls()).isEqualTo(tls);
+    }
+
+    @Test
+    void findByCertificateIdListsTheSitesUsingIt() {
+        Site first = sites.insert(List.of("a.example.test", "www.a.example.test"), app.id(), true,
+                new SiteTls(shopCertificate.id(), false, null, false, false));
+        Site other = sites.insert(List.of("b.example.test"), app.id(), true,
+                new SiteTls(blogCertificate.id(), true, null, false, false));
+        sites.insert(List.of("c.example.test"), app.id(), true);
+        Site third = sites.insert(List.of("d.example.test"), api.id(), false,
+                new SiteTls(shopCertificate.id(), true, 300L, false, false));
+
+        assertThat(sites.findByCertificateId(shopCertificate.id())).containsExactly(first, third);
+        assertThat(sites.findByCertificateId(blogCertificate.id())).containsExactly(other);
+        assertThat(sites.findByCertificateId(999_999)).isEmpty();
+        assertThat(sites.findByCertificateId(shopCertificate.id()).get(0).hostnames())
+                .containsExactly("a.example.test", "www.a.example.test");
+    }
+
+    static Stream<Arguments> unknownCertificateWrites() {
+        SiteTls unknown = new SiteTls(999_999L, true, null, false, false);
+        return Stream.<Arguments>of(
+                Arguments.of("insert", (Function<SiteRepository, Object>) s -> s.insert(
+                        List.of("new.example.test"), mine(s).backendId(), true, unknown)),
+                Arguments.of("update", (Function<SiteRepository, Object>) s -> s.update(
+                        mine(s).id(), List.of("changed.example.test"), mine(s).backendId(), true, unknown)));
+    }
+
+    private static Site mine(SiteRepository sites) {
+        return sites.findByHostname("mine.example.test").orElseThrow();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unknownCertificateWrites")
+    void unknownCertificateIsDataIntegrityViolationAndWritesNothing(String operation, Function<SiteRepository, Object> write) {
+        Site mine = sites.insert(List.of("mine.example.test"), app.id(), true,
+                new SiteTls(shopCertificate.id(), false, null, false, false));
+
+        assertThatThrownBy(() -> write.apply(sites))
+                .isInstanceOf(DataIntegrityViolationException.class)
+                .isNotInstanceOf(DuplicateKeyException.class);
+
+        assertThat(sites.findAll()).containsExactly(mine);
+        assertThat(database.rows("site_hostname")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1, -31_536_000, Long.MIN_VALUE})
+    void negativeHstsMaxAgeIsRejected(long maxAge) {
+        assertThatThrownBy(() -> new SiteTls(null, false, maxAge, false, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("site HSTS max-age must be at least 0 seconds, got " + maxAge);
+    }
+
+    @Test
+    void schemaRefusesANegativeHstsMaxAge() {
+        Site site = sites.insert(List.of("a.example.test"), app.id(), true);
+
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE site SET hsts_max_age_seconds = -1 WHERE id = :id")
+                .param("id", site.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void hstsIsEnabledExactlyWhenAMaxAgeIsSet() {
+        assertThat(SiteTls.NONE.hstsEnabled()).isFalse();
+        assertThat(new SiteTls(null, false, null, true, true).hstsEnabled()).isFalse();
+        assertThat(new SiteTls(null, false, 0L, false, false).hstsEnabled()).isTrue();
+    }
+
+    /** Ids 1 and 2 in the table stand for the two certificates stored in setUp. */
+    private SiteTls withRealCertificate(SiteTls template) {
+        if (template.certificateId() == null) {
+            return template;
+        }
+        long id = template.certificateId() == 1L ? shopCertificate.id() : blogCertificate.id();
+        return new SiteTls(id, template.forceHttps(), template.hstsMaxAgeSeconds(), template.hstsIncludeSubDomains(),
+                template.hstsPreload());
     }
 }
