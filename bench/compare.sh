@@ -11,7 +11,7 @@
 #   bench/compare.sh [--duration S] [--warmup S] [--native-warmup S] [--connections N]
 #                    [--streams N] [--pin PROXY_CPUS:LOAD_CPUS] [--only LIST]
 #                    [--jvm-opts "FLAGS"] [--jar PATH] [--build] [--record] [--keep]
-#                    [--large-body [--large-size MiB]]
+#                    [--large-body [--large-size MiB]] [--tls [--tls-key rsa|ec]]
 #
 #   --duration S       measured seconds per run (default 10)
 #   --warmup S         unmeasured load on the appliance before its runs (default 15; the JIT needs
@@ -37,6 +37,14 @@
 #                      prints MiB/s, ratio to nginx, the proxy's peak RSS (sampled every 0.5 s) and
 #                      its RSS before the transfer
 #   --large-size MiB   size of the large-body transfers (default 1024)
+#   --tls              instead of wrk/h2c: every proxy terminates TLS (TLS 1.3, one certificate made
+#                      here for bench.local) and h2load measures, with SNI bench.local: "HTTPS/1.1"
+#                      (keep-alive), "h2 TLS" (HTTP/2 over TLS, ALPN) and "handshakes" (HTTP/1.1 with
+#                      Connection: close, so every request is a new connection and a full handshake:
+#                      req/s = new TLS connections per second)
+#   --tls-key rsa|ec   the certificate's key (default rsa = RSA 2048: the server's signature is then
+#                      the costly half of a handshake, so the handshake rate measures the proxy; with
+#                      ec = P-256 the client's share is as large and one load CPU caps every proxy alike)
 #
 # Needs Debian packages nginx-light (or nginx; with stub_status and http_v2), haproxy, wrk,
 # util-linux (taskset), curl; nghttp2-client (h2load) for the HTTP/2 rows; a JDK 17+ and maven for
@@ -54,7 +62,7 @@ DURATION=10; WARMUP=15; NATIVE_WARMUP=3; CONNS=64; STREAMS=10; PIN="0:1"
 ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"
 JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
 HOST_HDR="bench.local"
-LARGE=0; LARGE_MIB=1024
+LARGE=0; LARGE_MIB=1024; TLS=0; TLS_KEY=rsa
 ARGS_TEXT="$*"
 
 need_value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; }
@@ -74,6 +82,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift;;
     --large-body) LARGE=1; shift;;
     --large-size) need_value "$@"; LARGE_MIB="$2"; shift 2;;
+    --tls) TLS=1; shift;;
+    --tls-key) need_value "$@"; TLS_KEY="$2"; shift 2;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2;;
   esac
@@ -83,6 +93,8 @@ for n in "$DURATION" "$WARMUP" "$NATIVE_WARMUP" "$CONNS" "$STREAMS" "$LARGE_MIB"
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a whole number: $n" >&2; exit 2; }
 done
 [ "$LARGE_MIB" -ge 1 ] || { echo "--large-size must be >= 1" >&2; exit 2; }
+case "$TLS_KEY" in rsa|ec) ;; *) echo "--tls-key: rsa or ec, not '$TLS_KEY'" >&2; exit 2;; esac
+[ "$TLS" = 0 ] || [ "$LARGE" = 0 ] || { echo "--tls and --large-body are separate runs: choose one" >&2; exit 2; }
 [ "$DURATION" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$STREAMS" -ge 1 ] || { echo "--duration, --connections and --streams must be >= 1" >&2; exit 2; }
 [[ "$PIN" =~ ^[0-9,-]+:[0-9,-]+$ ]] || { echo "--pin wants PROXY_CPUS:LOAD_CPUS, e.g. 0:1 or 0-1:2-3" >&2; exit 2; }
 PROXY_CPUS="${PIN%%:*}"; LOAD_CPUS="${PIN##*:}"
@@ -109,6 +121,11 @@ HAVE_H2LOAD=0; command -v h2load >/dev/null && HAVE_H2LOAD=1
 if [ "$LARGE" = 1 ]; then
   HAVE_H2LOAD=1   # not used in this mode: no note about it
   command -v python3 >/dev/null || { echo "--large-body needs python3 (the upload sink)" >&2; exit 2; }
+fi
+if [ "$TLS" = 1 ]; then
+  [ "$HAVE_H2LOAD" = 1 ] || { echo "--tls measures with h2load: sudo apt-get install -y nghttp2-client" >&2; exit 2; }
+  command -v openssl >/dev/null || { echo "--tls needs openssl (the certificate)" >&2; exit 2; }
+  ONLY="${ONLY//direct/}"   # the backend speaks plain HTTP: no direct row
 fi
 [ "$HAVE_H2LOAD" = 1 ] || echo "note: h2load not found, no HTTP/2 rows (sudo apt-get install -y nghttp2-client)" >&2
 NGINX_V="$(nginx -V 2>&1)"
@@ -211,6 +228,15 @@ start backend "$LOAD_CPUS" nginx -e "$WORK/backend.err" -p "$WORK" -c "$WORK/bac
 BACKEND_PID=$LAST_PID
 wait_port "$BE_PORT" "$BACKEND_PID" 10 || { echo "backend nginx did not start:" >&2; cat "$WORK/backend.out" "$WORK/backend.err" >&2 2>/dev/null; exit 1; }
 
+# --tls: one certificate for every proxy, made here (the proxies read the same files).
+if [ "$TLS" = 1 ]; then
+  if [ "$TLS_KEY" = rsa ]; then KEYSPEC=(-newkey rsa:2048); else KEYSPEC=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1); fi
+  openssl req -x509 "${KEYSPEC[@]}" -nodes -days 30 -subj "/CN=$HOST_HDR" -addext "subjectAltName=DNS:$HOST_HDR" \
+    -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>"$WORK/openssl.err" || { cat "$WORK/openssl.err" >&2; exit 1; }
+  cat "$WORK/tls.crt" "$WORK/tls.key" > "$WORK/tls.pem"
+  chmod 644 "$WORK/tls.key" "$WORK/tls.pem"
+fi
+
 # The backend's stub_status counters "accepts requests" (connections accepted, requests served).
 # Every read is one connection and one request of its own, counted too.
 backend_counters() {
@@ -298,20 +324,38 @@ run_wrk() { # LABEL PORT PID WARMUP
   echo "  $label HTTP/1.1: ${rps:-0} req/s, p50 $p50 ms, p99 $p99 ms" >&2
 }
 
-run_h2load() { # LABEL PORT PID WARMUP
-  local label="$1" port="$2" pid="$3" warm="$4" out="$WORK/$1.h2load" log="$WORK/$1.h2log"
-  local rps p50 p99 notes rss conns clients="$CONNS" threads="$LOAD_THREADS"
+# run_h2load LABEL PORT PID WARMUP [MODE]: MODE h2c (default, cleartext prior knowledge), or over
+# TLS with SNI bench.local: "h2 TLS" (ALPN h2), "HTTPS/1.1" (keep-alive) or "handshakes" (HTTP/1.1,
+# Connection: close, so h2load opens a new connection, with a full handshake, for every request).
+run_h2load() {
+  local label="$1" port="$2" pid="$3" warm="$4" proto="${5:-h2c}" out="$WORK/$1.$RANDOM.h2load" log="$WORK/$1.h2log"
+  local rps p50 p99 notes rss conns clients="$CONNS" threads="$LOAD_THREADS" cmd
   if [ "$HAVE_H2LOAD" != 1 ]; then return 0; fi
-  if ! speaks_h2c "$port"; then
+  if [ "$proto" = h2c ] && ! speaks_h2c "$port"; then
     ROWS+=("$label|h2c|n/a|n/a|n/a|-|-|no h2c (prior knowledge) on this port")
     echo "  $label h2c: not supported (curl --http2-prior-knowledge probe)" >&2
     return 0
   fi
-  local cmd=(h2load -t"$threads" -c"$clients" -m"$STREAMS" -H ":authority: $HOST_HDR" "http://127.0.0.1:$port/")
-  if [ "$warm" -gt 0 ]; then
-    timeout $(( warm + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" -D "$warm" >/dev/null 2>&1 || true
+  local tls=(-t"$threads" -c"$clients" --connect-to="127.0.0.1:$port" "https://$HOST_HDR/")
+  case "$proto" in
+    h2c) cmd=(h2load -t"$threads" -c"$clients" -m"$STREAMS" -H ":authority: $HOST_HDR" "http://127.0.0.1:$port/");;
+    "h2 TLS") cmd=(h2load -m"$STREAMS" "${tls[@]}");;
+    HTTPS/1.1) cmd=(h2load --h1 "${tls[@]}");;
+    handshakes) cmd=(h2load --h1 -H "Connection: close" "${tls[@]}");;
+  esac
+  # h2load's timed mode (-D) stops reporting once the server closes connections, so the handshake
+  # row runs a request count instead: what a short probe reached in DURATION seconds.
+  local amount=(-D "$DURATION") warm_amount=(-D "$warm") probe
+  if [ "$proto" = handshakes ]; then
+    probe=$(timeout 60 taskset -c "$LOAD_CPUS" "${cmd[@]}" -n 2000 2>/dev/null \
+            | awk '/^finished in/ {for (i = 1; i <= NF; i++) if ($(i+1) ~ /^req\/s/) printf "%.0f", $i}')
+    [[ "${probe:-}" =~ ^[0-9]+$ ]] && [ "$probe" -ge 100 ] || probe=100
+    amount=(-n $(( probe * DURATION ))); warm_amount=(-n $(( probe * warm )))
   fi
-  run_measured "$out" timeout $(( DURATION + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" -D "$DURATION" --log-file="$log"
+  if [ "$warm" -gt 0 ]; then
+    timeout $(( 3 * warm + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" "${warm_amount[@]}" >/dev/null 2>&1 || true
+  fi
+  run_measured "$out" timeout $(( 3 * DURATION + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" "${amount[@]}" --log-file="$log"
   rss=$(rss_mb "$pid")
   rps=$(awk '/^finished in/ {for (i = 1; i <= NF; i++) if ($(i+1) ~ /^req\/s/) printf "%.0f", $i}' "$out")
   # h2load prints no percentiles; its per-request log has the response time (us) in column 3
@@ -327,8 +371,22 @@ run_h2load() { # LABEL PORT PID WARMUP
   notes=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if (($(i+1) ~ /^(failed|errored|timeout)/) && $i > 0) printf "%s %s; ", $i, $(i+1) }
                /^status codes:/ { if ($5 + $7 + $9 > 0) printf "non-2xx: %s; ", $0 }' "$out")
   conns="$CONNS_PER_REQ"
-  ROWS+=("$label|h2c|${rps:-0}|$p50|$p99|$rss|$conns|${notes%; }")
-  echo "  $label h2c: ${rps:-0} req/s, p50 $p50 ms, p99 $p99 ms" >&2
+  ROWS+=("$label|$proto|${rps:-0}|$p50|$p99|$rss|$conns|${notes%; }")
+  echo "  $label $proto: ${rps:-0} req/s, p50 $p50 ms, p99 $p99 ms" >&2
+}
+
+run_tls() { # LABEL TLS_PORT PID WARMUP: the three --tls rows
+  run_h2load "$1" "$2" "$3" "$4" HTTPS/1.1
+  run_h2load "$1" "$2" "$3" "$4" "h2 TLS"
+  run_h2load "$1" "$2" "$3" "$4" handshakes
+}
+
+# A request over TLS (SNI bench.local) through the proxy must return 200 and the 1 KiB body.
+check_tls() { # PORT
+  local out
+  out=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code} %{size_download}' --cacert "$WORK/tls.crt" \
+        --resolve "$HOST_HDR:$1:127.0.0.1" "https://$HOST_HDR:$1/" 2>&1 || true)
+  [ "$out" = "200 1024" ] || { echo "https://$HOST_HDR:$1 answered '$out', want '200 1024'" >&2; return 1; }
 }
 
 fail_row() { # LABEL MESSAGE
@@ -392,6 +450,10 @@ if wants nginx; then
   echo "nginx" >&2
   free_port NG_PORT; free_port NG_H2_PORT
   NG_H2_LISTEN=""; [ "$NGINX_H2" = 1 ] && NG_H2_LISTEN="listen 127.0.0.1:$NG_H2_PORT http2 backlog=4096;"
+  free_port NG_TLS_PORT
+  [ "$TLS" = 1 ] && NG_H2_LISTEN="$NG_H2_LISTEN listen 127.0.0.1:$NG_TLS_PORT ssl $( [ "$NGINX_H2" = 1 ] && echo http2 ) backlog=4096;
+    ssl_certificate $WORK/tls.crt; ssl_certificate_key $WORK/tls.key; ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:SSL:10m;"
   # --large-body: stream both ways instead of buffering (and spooling to disk), reading the upstream
   # 64 KiB at a time (with the default 4 KiB proxy_buffer_size nginx downloads ~2.5x slower)
   NG_LARGE=""; [ "$LARGE" = 1 ] && NG_LARGE="proxy_buffering off; proxy_buffer_size 64k; proxy_buffers 8 64k; proxy_max_temp_file_size 0; proxy_request_buffering off; client_max_body_size 0;"
@@ -411,7 +473,8 @@ CONF
   start nginx "$PROXY_CPUS" nginx -e "$WORK/nginx.err" -p "$WORK" -c "$WORK/nginx.conf"
   NG_PID=$LAST_PID
   if wait_port "$NG_PORT" "$NG_PID" 10 && check_proxy "$NG_PORT"; then
-    if [ "$LARGE" = 1 ]; then run_large nginx "$NG_PORT" "$NG_PID"; else
+    if [ "$TLS" = 1 ]; then check_tls "$NG_TLS_PORT" && run_tls nginx "$NG_TLS_PORT" "$NG_PID" "$NATIVE_WARMUP"
+    elif [ "$LARGE" = 1 ]; then run_large nginx "$NG_PORT" "$NG_PID"; else
     run_wrk nginx "$NG_PORT" "$NG_PID" "$NATIVE_WARMUP"
     run_h2load nginx "$NG_H2_PORT" "$NG_PID" "$NATIVE_WARMUP"
     fi
@@ -424,7 +487,8 @@ fi
 # ---------------------------------------------------------------- HAProxy
 if wants haproxy; then
   echo "haproxy" >&2
-  free_port HA_PORT; free_port HA_H2_PORT
+  free_port HA_PORT; free_port HA_H2_PORT; free_port HA_TLS_PORT
+  HA_TLS_BIND=""; [ "$TLS" = 1 ] && HA_TLS_BIND="bind 127.0.0.1:$HA_TLS_PORT ssl crt $WORK/tls.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2"
   # HAProxy refuses to start when maxconn needs more descriptors than `ulimit -n` allows
   fdlimit=$(ulimit -n); [[ "$fdlimit" =~ ^[0-9]+$ ]] || fdlimit=65536
   HA_MAXCONN=$(( (fdlimit - 200) / 2 )); [ "$HA_MAXCONN" -le 20000 ] || HA_MAXCONN=20000
@@ -442,6 +506,7 @@ defaults
 frontend fe
   bind 127.0.0.1:$HA_PORT
   bind 127.0.0.1:$HA_H2_PORT proto h2
+  $HA_TLS_BIND
   default_backend be
 backend be
   http-reuse always
@@ -450,7 +515,8 @@ CONF
   start haproxy "$PROXY_CPUS" haproxy -f "$WORK/haproxy.cfg" -db
   HA_PID=$LAST_PID
   if wait_port "$HA_PORT" "$HA_PID" 10 && check_proxy "$HA_PORT"; then
-    if [ "$LARGE" = 1 ]; then run_large haproxy "$HA_PORT" "$HA_PID"; else
+    if [ "$TLS" = 1 ]; then check_tls "$HA_TLS_PORT" && run_tls haproxy "$HA_TLS_PORT" "$HA_PID" "$NATIVE_WARMUP"
+    elif [ "$LARGE" = 1 ]; then run_large haproxy "$HA_PORT" "$HA_PID"; else
     run_wrk haproxy "$HA_PORT" "$HA_PID" "$NATIVE_WARMUP"
     run_h2load haproxy "$HA_H2_PORT" "$HA_PID" "$NATIVE_WARMUP"
     fi
@@ -464,40 +530,20 @@ fi
 GH_NOTE=""
 if wants gatehouse; then
   echo "gatehouse ($JAR, $JVM_OPTS, $NPROXY event loop(s))" >&2
-  free_port GH_HTTP; free_port GH_HTTPS; free_port GH_ADMIN
-  GH_EMAIL="bench@example.test"; GH_PASSWORD="bench-$RANDOM$RANDOM$RANDOM"
-  mkdir -p "$WORK/gatehouse-data"
-  # shellcheck disable=SC2086 # JVM_OPTS is a list of flags
-  start gatehouse "$PROXY_CPUS" env \
-    GATEHOUSE_DATA_DIR="$WORK/gatehouse-data" \
-    GATEHOUSE_HTTP_PORT="$GH_HTTP" GATEHOUSE_HTTPS_PORT="$GH_HTTPS" GATEHOUSE_ADMIN_PORT="$GH_ADMIN" \
-    GATEHOUSE_ADMIN_EMAIL="$GH_EMAIL" GATEHOUSE_ADMIN_PASSWORD="$GH_PASSWORD" \
-    GATEHOUSE_EVENT_LOOP_THREADS="$NPROXY" SERVER_ADDRESS=127.0.0.1 GATEHOUSE_BIND_ADDRESS=127.0.0.1 \
-    java $JVM_OPTS -jar "$JAR"
-  GH_PID=$LAST_PID
-  API="http://127.0.0.1:$GH_ADMIN/api/v1"
-  CURL_API=(curl -sS --max-time 10 -u "$GH_EMAIL:$GH_PASSWORD" -H "Content-Type: application/json")
-  up=0; t0=$SECONDS
-  while [ $(( SECONDS - t0 )) -lt 120 ] && kill -0 "$GH_PID" 2>/dev/null; do
-    if [ "$("${CURL_API[@]}" -o /dev/null -w '%{http_code}' "$API/status" 2>/dev/null || true)" = 200 ]; then up=1; break; fi
-    sleep 0.5
-  done
-  if [ "$up" != 1 ]; then
-    if kill -0 "$GH_PID" 2>/dev/null; then echo "the appliance did not answer $API/status within 120 s; last lines of its log:" >&2
-    else echo "the appliance exited; last lines of its log:" >&2; fi
-    tail -n 30 "$WORK/gatehouse.out" >&2 || true
+  if ! appliance_start "$JAR" "$PROXY_CPUS" "$NPROXY" "$JVM_OPTS"; then
     fail_row gatehouse "did not start (see the log above)"
   else
-    echo "  up in $(( SECONDS - t0 )) s (admin 127.0.0.1:$GH_ADMIN, proxy :$GH_HTTP)" >&2
-    api_post() { # PATH JSON -> prints the status line on failure, returns 1
-      local code
-      code=$("${CURL_API[@]}" -o "$WORK/api.out" -w '%{http_code}' -X POST "$API/$1" -d "$2" || true)
-      [ "$code" = 201 ] || { echo "POST /api/v1/$1 -> $code: $(cat "$WORK/api.out" 2>/dev/null)" >&2; return 1; }
-    }
-    if api_post backends "{\"name\":\"bench\",\"servers\":[{\"address\":\"127.0.0.1:$BE_PORT\"}]}" \
-       && api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"}" \
+    SITE_TLS=""; tls_ok=0
+    if [ "$TLS" = 1 ]; then
+      # uploaded like a user would, as files (multipart)
+      if api_upload_certificate bench "$WORK/tls.crt" "$WORK/tls.key"; then tls_ok=1; SITE_TLS=",\"certificate\":\"bench\""; fi
+    fi
+    if { [ "$TLS" = 0 ] || [ "$tls_ok" = 1 ]; } \
+       && api_post backends "{\"name\":\"bench\",\"servers\":[{\"address\":\"127.0.0.1:$BE_PORT\"}]}" \
+       && api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"$SITE_TLS}" \
        && check_proxy "$GH_HTTP"; then
-      if [ "$LARGE" = 1 ]; then run_large gatehouse "$GH_HTTP" "$GH_PID"; else
+      if [ "$TLS" = 1 ]; then check_tls "$GH_HTTPS" && run_tls gatehouse "$GH_HTTPS" "$GH_PID" "$WARMUP"
+      elif [ "$LARGE" = 1 ]; then run_large gatehouse "$GH_HTTP" "$GH_PID"; else
       run_wrk gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
       run_h2load gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
       fi
@@ -565,6 +611,7 @@ if [ "$RECORD" = 1 ]; then
     echo
     echo "- command: \`bench/compare.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $RUN_REVISION"
     echo "- machine: $RUN_MACHINE; load average before the run $LOAD_BEFORE"
+    [ "$TLS" != 1 ] || echo "- TLS (--tls): one self-signed $( [ "$TLS_KEY" = rsa ] && echo "RSA 2048" || echo "EC P-256" ) certificate for $HOST_HDR on every proxy, h2load with SNI $HOST_HDR; HTTPS/1.1 keep-alive, h2 over TLS (ALPN), and handshakes = HTTP/1.1 with Connection: close (one new connection and full handshake per request)"
     [ "$LARGE" != 1 ] || echo "- large bodies (--large-body): ${LARGE_MIB} MiB per transfer, one curl download (sendfile on the backend) and one upload (to a body-reading sink) per proxy after a 64 MiB warm-up; MiB/s is curl's average, peak RSS sampled every 0.5 s"
     echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS ($NPROXY proxy CPU(s)), $CONNS connections, ${DURATION} s measured after" \
          "${WARMUP} s (appliance) / ${NATIVE_WARMUP} s (others) of warm-up, h2load $STREAMS streams per connection," \

@@ -1,5 +1,6 @@
-# Helpers shared by bench/compare.sh and bench/scale.sh: start processes pinned to CPUs, stop them
-# reliably, find free loopback ports, wait for a port, convert wrk latencies. Sourced, not run.
+# Helpers shared by the benchmarks (compare.sh, scale.sh, testssl.sh): start processes pinned to CPUs,
+# stop them reliably, find free loopback ports, wait for a port, convert wrk latencies, start the
+# built appliance and configure it through its REST API. Sourced, not run.
 # The sourcing script sets WORK (its temp directory) and PIDS=() before calling start.
 
 # Number of CPUs in a taskset list such as "0", "0-3" or "0,2-3".
@@ -109,4 +110,54 @@ run_provenance() {
   RUN_REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   [ -z "$(git --no-optional-locks status --porcelain 2>/dev/null || true)" ] || RUN_REVISION="$RUN_REVISION + uncommitted changes"
   RUN_MACHINE="nproc $(nproc), ${cpu:-unknown CPU}, kernel $(uname -r), $jdk"
+}
+
+# appliance_start JAR CPUS LOOPS JVM_OPTS: the built appliance on a fresh data directory in $WORK,
+# free loopback ports and a generated administrator, pinned to CPUS with LOOPS event loops; waits up
+# to 120 s for its API. Sets GH_PID, GH_HTTP, GH_HTTPS, GH_ADMIN, API; returns 1 (after printing the
+# end of its log) when it does not come up.
+appliance_start() {
+  local jar="$1" cpus="$2" loops="$3" jvm_opts="$4" up=0 t0
+  free_port GH_HTTP; free_port GH_HTTPS; free_port GH_ADMIN
+  GH_EMAIL="bench@example.test"; GH_PASSWORD="bench-$RANDOM$RANDOM$RANDOM"
+  mkdir -p "$WORK/gatehouse-data"
+  # shellcheck disable=SC2086 # jvm_opts is a list of flags
+  start gatehouse "$cpus" env \
+    GATEHOUSE_DATA_DIR="$WORK/gatehouse-data" \
+    GATEHOUSE_HTTP_PORT="$GH_HTTP" GATEHOUSE_HTTPS_PORT="$GH_HTTPS" GATEHOUSE_ADMIN_PORT="$GH_ADMIN" \
+    GATEHOUSE_ADMIN_EMAIL="$GH_EMAIL" GATEHOUSE_ADMIN_PASSWORD="$GH_PASSWORD" \
+    GATEHOUSE_EVENT_LOOP_THREADS="$loops" SERVER_ADDRESS=127.0.0.1 GATEHOUSE_BIND_ADDRESS=127.0.0.1 \
+    java $jvm_opts -jar "$jar"
+  GH_PID=$LAST_PID
+  API="http://127.0.0.1:$GH_ADMIN/api/v1"
+  t0=$SECONDS
+  while [ $(( SECONDS - t0 )) -lt 120 ] && kill -0 "$GH_PID" 2>/dev/null; do
+    if [ "$(curl -sS --max-time 10 -u "$GH_EMAIL:$GH_PASSWORD" -o /dev/null -w '%{http_code}' "$API/status" 2>/dev/null || true)" = 200 ]; then
+      up=1; break
+    fi
+    sleep 0.5
+  done
+  if [ "$up" != 1 ]; then
+    if kill -0 "$GH_PID" 2>/dev/null; then echo "the appliance did not answer $API/status within 120 s; last lines of its log:" >&2
+    else echo "the appliance exited; last lines of its log:" >&2; fi
+    tail -n 30 "$WORK/gatehouse.out" >&2 || true
+    return 1
+  fi
+  echo "  up in $(( SECONDS - t0 )) s (admin 127.0.0.1:$GH_ADMIN, proxy http :$GH_HTTP, https :$GH_HTTPS)" >&2
+}
+
+# api_post PATH JSON: POST to the appliance's API, expecting 201; prints the answer and returns 1 otherwise.
+api_post() {
+  local code
+  code=$(curl -sS --max-time 10 -u "$GH_EMAIL:$GH_PASSWORD" -H "Content-Type: application/json" \
+         -o "$WORK/api.out" -w '%{http_code}' -X POST "$API/$1" -d "$2" || true)
+  [ "$code" = 201 ] || { echo "POST /api/v1/$1 -> $code: $(cat "$WORK/api.out" 2>/dev/null)" >&2; return 1; }
+}
+
+# api_upload_certificate NAME CHAIN_FILE KEY_FILE: uploads PEM files as a user would (multipart).
+api_upload_certificate() {
+  local code
+  code=$(curl -sS --max-time 10 -u "$GH_EMAIL:$GH_PASSWORD" -o "$WORK/api.out" -w '%{http_code}' \
+         -F "name=$1" -F "certificate=@$2" -F "privateKey=@$3" "$API/certificates" || true)
+  [ "$code" = 201 ] || { echo "POST /api/v1/certificates -> $code: $(cat "$WORK/api.out" 2>/dev/null)" >&2; return 1; }
 }
