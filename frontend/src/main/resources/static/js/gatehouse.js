@@ -11,6 +11,23 @@
     }
   }, true);
 
+  // The certificate form's Check runs in the background and replaces only its result card; the
+  // problems the previous Save showed next to the fields no longer describe what is in them now.
+  // (afterRequest, not afterSwap: the swap replaces the card the event would be dispatched on.)
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var trigger = event.detail.elt;
+    if (!event.detail.successful || !trigger || trigger.id !== 'check-certificate' || !trigger.form) {
+      return;
+    }
+    var form = trigger.form;
+    form.querySelectorAll('.is-invalid').forEach(function (control) {
+      control.classList.remove('is-invalid');
+    });
+    form.querySelectorAll('.invalid-feedback, #form-errors').forEach(function (message) {
+      message.remove();
+    });
+  });
+
   // A polled fragment that comes back as the sign-in page means the session ended:
   // reload so the whole page goes to the sign-in page instead of nesting it in a card.
   document.addEventListener('htmx:beforeSwap', function (event) {

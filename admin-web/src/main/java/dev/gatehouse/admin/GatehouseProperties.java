@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param httpPort the proxy's HTTP port ({@code GATEHOUSE_HTTP_PORT}); default 8080; 0 picks a free
  *     port (tests)
- * @param httpsPort the proxy's HTTPS port ({@code GATEHOUSE_HTTPS_PORT}); default 8443; reserved for
- *     the certificates work, not bound yet
+ * @param httpsPort the proxy's HTTPS port ({@code GATEHOUSE_HTTPS_PORT}); default 8443; 0 picks a free
+ *     port (tests)
  * @param dataDir the data directory holding the H2 database and the lock file
  *     ({@code GATEHOUSE_DATA_DIR}); default {@code ./data}, created when missing
  * @param adminEmail with {@link #adminPassword}: the first administrator, created at start only when
@@ -24,6 +24,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     default (when unset) one per available processor
  * @param bindAddress the address the proxy listeners bind ({@code GATEHOUSE_BIND_ADDRESS}); default
  *     {@code 0.0.0.0}, every IPv4 address of the machine; {@code 127.0.0.1} keeps the proxy local
+ * @param publicHttpsPort the HTTPS port clients reach, written into Force-HTTPS redirects
+ *     ({@code GATEHOUSE_PUBLIC_HTTPS_PORT}); default (when unset) the HTTPS port itself. Set it to 443
+ *     when a firewall or container maps 443 to the appliance's 8443.
+ * @param masterKey the key that encrypts private keys at rest, base64 of 32 bytes
+ *     ({@code GATEHOUSE_MASTER_KEY}); default none: the key is kept in {@code master.key} in the data
+ *     directory (created with mode 0600 at first start). Back up whichever you use with the database:
+ *     without it stored private keys cannot be read.
  * @param adminEventLoopThreads event loops of the dashboard's own web server
  *     ({@code GATEHOUSE_ADMIN_EVENT_LOOP_THREADS}); default 1. They are separate from the engine's,
  *     so dashboard load can never starve proxied traffic; JDBC and bcrypt run elsewhere anyway.
@@ -37,7 +44,9 @@ public record GatehouseProperties(
         String adminPassword,
         Integer eventLoopThreads,
         @DefaultValue("0.0.0.0") String bindAddress,
-        @DefaultValue("1") int adminEventLoopThreads) {
+        @DefaultValue("1") int adminEventLoopThreads,
+        Integer publicHttpsPort,
+        String masterKey) {
 
     public GatehouseProperties {
         requirePort("gatehouse.http-port", httpPort);
@@ -55,6 +64,10 @@ public record GatehouseProperties(
             throw new IllegalArgumentException(
                     "gatehouse.admin-event-loop-threads must be at least 1, was " + adminEventLoopThreads);
         }
+        if (publicHttpsPort != null && (publicHttpsPort < 1 || publicHttpsPort > 65535)) {
+            throw new IllegalArgumentException("gatehouse.public-https-port must be a port 1-65535, was " + publicHttpsPort);
+        }
+        masterKey = blankToNull(masterKey);
         adminEmail = blankToNull(adminEmail);
         adminPassword = blankToNull(adminPassword);
     }
@@ -70,12 +83,13 @@ public record GatehouseProperties(
         return value == null || value.isBlank() ? null : value;
     }
 
-    /** Keeps the password out of logs and failure reports. */
+    /** Keeps the password and the master key out of logs and failure reports. */
     @Override
     public String toString() {
         return "GatehouseProperties[httpPort=" + httpPort + ", httpsPort=" + httpsPort + ", dataDir=" + dataDir
                 + ", adminEmail=" + adminEmail + ", adminPassword=" + (adminPassword == null ? "unset" : "***")
                 + ", eventLoopThreads=" + eventLoopThreads + ", bindAddress=" + bindAddress
-                + ", adminEventLoopThreads=" + adminEventLoopThreads + "]";
+                + ", adminEventLoopThreads=" + adminEventLoopThreads + ", publicHttpsPort=" + publicHttpsPort
+                + ", masterKey=" + (masterKey == null ? "unset" : "***") + "]";
     }
 }

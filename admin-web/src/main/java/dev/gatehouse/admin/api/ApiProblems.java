@@ -2,6 +2,7 @@ package dev.gatehouse.admin.api;
 
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.FieldProblem;
+import dev.gatehouse.admin.common.ForbiddenException;
 import dev.gatehouse.admin.common.NotFoundException;
 import dev.gatehouse.admin.common.ValidationException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -62,6 +64,13 @@ public final class ApiProblems {
                     List.of(new FieldProblem(conflict.field(), conflict.getMessage())));
             problem.setProperty("field", conflict.field());
             return problem;
+        }
+        if (error instanceof ForbiddenException forbidden) {
+            return problem(HttpStatus.FORBIDDEN, "Forbidden", forbidden.getMessage());
+        }
+        if (find(error, DataBufferLimitException.class) != null) {
+            return problem(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large", "the request body is larger than the "
+                    + "server accepts; certificates, keys and PKCS#12 files are limited to 1 MiB each");
         }
         if (error instanceof NotFoundException notFound) {
             return problem(HttpStatus.NOT_FOUND, "Not found", notFound.getMessage());

@@ -146,8 +146,8 @@ public class ConfigPublisher {
             ConfigRevision revision = latest.get();
             ConfigSnapshot snapshot;
             try {
-                snapshot = SnapshotJson.read(revision.number(), revision.snapshotJson());
-            } catch (IllegalArgumentException e) {
+                snapshot = snapshotBuilder.withPrivateKeys(SnapshotJson.read(revision.number(), revision.snapshotJson()));
+            } catch (IllegalArgumentException | IllegalStateException e) {
                 log.error("Proxy serves no sites: {}. Save any site or backend in the dashboard to write a fresh "
                         + "revision.", e.getMessage());
                 return;

@@ -1,14 +1,19 @@
 package dev.gatehouse.admin.config;
 
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.certificate.CertificateRepository;
+import dev.gatehouse.storage.certificate.StoredCertificate;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.site.SiteTls;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +24,10 @@ import org.springframework.stereotype.Component;
  * Builds the complete engine configuration from what is stored. Blocking (JDBC): call it on a
  * bounded-elastic thread, inside the write's transaction so it sees the uncommitted change.
  *
- * <p>Each site becomes one route {@code "/"} to its backend; later issues add paths, certificates
- * and policies here. Output order is the repositories' (backends by name, sites by id), so the same
- * stored state always gives an equal snapshot.
+ * <p>Each site becomes one route {@code "/"} to its backend; later issues add paths and policies
+ * here. Every uploaded certificate is in the snapshot with its private key decrypted (the stored
+ * revision JSON leaves keys out: {@link SnapshotJson}). Output order is the repositories' (backends
+ * and certificates by name, sites by id), so the same stored state always gives an equal snapshot.
  */
 @Component
 public class SnapshotBuilder {
@@ -31,13 +37,22 @@ public class SnapshotBuilder {
 
     private final BackendRepository backends;
     private final SiteRepository sites;
+    private final CertificateRepository certificates;
 
-    public SnapshotBuilder(BackendRepository backends, SiteRepository sites) {
+    public SnapshotBuilder(BackendRepository backends, SiteRepository sites, CertificateRepository certificates) {
         this.backends = backends;
         this.sites = sites;
+        this.certificates = certificates;
     }
 
     public ConfigSnapshot build(long revision) {
+        Map<Long, String> certificateNames = new HashMap<>();
+        List<CertificateDefinition> certificateDefinitions = new ArrayList<>();
+        for (StoredCertificate certificate : certificates.findAll()) {
+            certificateNames.put(certificate.id(), certificate.name());
+            certificateDefinitions.add(new CertificateDefinition(certificate.name(), certificate.chainPem(),
+                    certificates.privateKeyPem(certificate.id())));
+        }
         Map<Long, String> backendNames = new HashMap<>();
         List<BackendDefinition> backendDefinitions = new ArrayList<>();
         for (Backend backend : backends.findAll()) {
@@ -45,9 +60,29 @@ public class SnapshotBuilder {
             backendDefinitions.add(toDefinition(backend));
         }
         List<SiteDefinition> siteDefinitions = sites.findAll().stream()
-                .map(site -> toDefinition(site, backendNames))
+                .map(site -> toDefinition(site, backendNames, certificateNames))
                 .toList();
-        return new ConfigSnapshot(revision, backendDefinitions, siteDefinitions);
+        return new ConfigSnapshot(revision, backendDefinitions, siteDefinitions, certificateDefinitions);
+    }
+
+    /**
+     * A snapshot read back from a stored revision, with the private keys the stored JSON leaves out
+     * put back from the certificate table. A certificate is matched by name and chain, so a key is
+     * never paired with a chain it was not stored with.
+     *
+     * @throws IllegalStateException naming the certificate when its stored chain no longer matches
+     */
+    public ConfigSnapshot withPrivateKeys(ConfigSnapshot stored) {
+        List<CertificateDefinition> complete = new ArrayList<>();
+        for (CertificateDefinition definition : stored.certificates()) {
+            StoredCertificate certificate = certificates.findByName(definition.name())
+                    .filter(found -> found.chainPem().equals(definition.certificateChainPem()))
+                    .orElseThrow(() -> new IllegalStateException("revision " + stored.revision() + " uses certificate '"
+                            + definition.name() + "', which is no longer stored with that chain"));
+            complete.add(new CertificateDefinition(definition.name(), definition.certificateChainPem(),
+                    certificates.privateKeyPem(certificate.id())));
+        }
+        return new ConfigSnapshot(stored.revision(), stored.backends(), stored.sites(), complete);
     }
 
     private static BackendDefinition toDefinition(Backend backend) {
@@ -55,13 +90,24 @@ public class SnapshotBuilder {
         return new BackendDefinition(backend.name(), servers);
     }
 
-    private static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames) {
+    private static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames,
+                                               Map<Long, String> certificateNames) {
         String backendName = backendNames.get(site.backendId());
         if (backendName == null) {
             // The foreign key makes this impossible; fail loudly rather than route somewhere else.
             throw new IllegalStateException("site " + site.id() + " refers to missing backend " + site.backendId());
         }
+        SiteTls tls = site.tls();
+        String certificate = null;
+        if (tls.certificateId() != null) {
+            certificate = certificateNames.get(tls.certificateId());
+            if (certificate == null) {
+                throw new IllegalStateException("site " + site.id() + " refers to missing certificate " + tls.certificateId());
+            }
+        }
+        HstsPolicy hsts = tls.hstsMaxAgeSeconds() == null ? null
+                : new HstsPolicy(tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload());
         return new SiteDefinition(String.valueOf(site.id()), site.hostnames(), site.enabled(),
-                List.of(new RouteDefinition(ROOT_PATH, backendName)));
+                List.of(new RouteDefinition(ROOT_PATH, backendName)), certificate, tls.forceHttps(), hsts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.dashboard;
 
+import dev.gatehouse.admin.certificate.CertificateService;
 import dev.gatehouse.admin.status.StatusService;
 import dev.gatehouse.admin.web.FlashMessages;
 import dev.gatehouse.admin.web.PageController;
@@ -8,20 +9,27 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** The dashboard home: engine state, live revision, counts, and the first steps for a new user. */
+/**
+ * The dashboard home: engine state and ports, live revision, counts, certificate warnings (expiry,
+ * hostnames a certificate does not cover), and the first steps for a new user.
+ */
 @PageController
 public class DashboardController {
 
     private final StatusService status;
+    private final CertificateService certificates;
 
-    public DashboardController(StatusService status) {
+    public DashboardController(StatusService status, CertificateService certificates) {
         this.status = status;
+        this.certificates = certificates;
     }
 
     @GetMapping("/")
     public Mono<String> dashboard(Model model, ServerWebExchange exchange) {
-        return status.status()
-                .doOnNext(current -> model.addAttribute("status", current))
+        return Mono.zip(status.status(), certificates.warnings())
+                .doOnNext(loaded -> model
+                        .addAttribute("status", loaded.getT1())
+                        .addAttribute("certificateWarnings", loaded.getT2()))
                 .then(FlashMessages.moveToModel(exchange, model))
                 .thenReturn("dashboard/index");
     }

@@ -3,9 +3,13 @@ package dev.gatehouse.admin.persistence;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.admin.GatehouseProperties;
+import dev.gatehouse.admin.StartupException;
 import dev.gatehouse.storage.DataDirectory;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
+import dev.gatehouse.storage.secret.MasterKey;
+import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.user.UserRepository;
 import javax.sql.DataSource;
@@ -74,6 +78,26 @@ public class PersistenceConfiguration {
     @DependsOnDatabaseInitialization
     public SiteRepository siteRepository(DataSource dataSource) {
         return new SiteRepository(dataSource);
+    }
+
+    /**
+     * Encrypts private keys at rest with the master key from {@code GATEHOUSE_MASTER_KEY} or the data
+     * directory's {@code master.key} (created on first start).
+     */
+    @Bean
+    public SecretBox secretBox(DataDirectory dataDirectory, GatehouseProperties properties) {
+        try {
+            return new SecretBox(MasterKey.loadOrCreate(dataDirectory.path(), properties.masterKey()));
+        } catch (IllegalArgumentException | IllegalStateException unusable) {
+            // A malformed GATEHOUSE_MASTER_KEY or a damaged master.key: the messages name which, never the key.
+            throw new StartupException(unusable.getMessage());
+        }
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    public CertificateRepository certificateRepository(DataSource dataSource, SecretBox secretBox) {
+        return new CertificateRepository(dataSource, secretBox);
     }
 
     @Bean

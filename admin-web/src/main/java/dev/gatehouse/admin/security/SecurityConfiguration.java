@@ -16,6 +16,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.logout.RedirectServerLogoutSuccessHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import java.net.URI;
@@ -90,7 +91,19 @@ public class SecurityConfiguration {
                         .anyExchange().authenticated())
                 .formLogin(form -> form.loginPage("/login"))
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(loggedOut))
+                .csrf(csrf -> csrf.csrfTokenRequestHandler(csrfTokensAlsoInMultipartForms()))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .build();
+    }
+
+    /**
+     * The default (BREACH-safe, XOR-masked) CSRF tokens, also read from multipart bodies: the
+     * certificate upload form must be multipart to carry files, and a plain HTML form cannot send the
+     * token as a header. The multipart limits in application.yml bound what is parsed to find it.
+     */
+    private static XorServerCsrfTokenRequestAttributeHandler csrfTokensAlsoInMultipartForms() {
+        XorServerCsrfTokenRequestAttributeHandler handler = new XorServerCsrfTokenRequestAttributeHandler();
+        handler.setTokenFromMultipartDataEnabled(true);
+        return handler;
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.admin.site;
 
 import dev.gatehouse.admin.api.ApiController;
+import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
@@ -20,6 +21,11 @@ import reactor.core.publisher.Mono;
  * {@code /api/v1/sites}: list, create, read, replace, delete. Body:
  * {@code {"hostnames":["app.example.test"],"backend":"app","enabled":true}}; {@code enabled} is
  * optional (a new site is enabled, an edited one keeps its state).
+ *
+ * <p>HTTPS, all optional: {@code "certificate":"shop"} (an uploaded certificate, by name, covering
+ * every hostname), {@code "forceHttps":true}, {@code "hsts":true} with {@code "hstsMaxAge"} (seconds,
+ * default one year), {@code "hstsIncludeSubDomains"} and {@code "hstsPreload"}. PUT replaces the whole
+ * site, so a PUT without {@code certificate} makes the site HTTP-only.
  */
 @ApiController
 @RequestMapping("/api/v1/sites")
@@ -31,19 +37,29 @@ public class SiteApiController {
         this.sites = sites;
     }
 
-    public record SiteRequest(List<String> hostnames, String backend, Boolean enabled) {
+    public record SiteRequest(List<String> hostnames, String backend, Boolean enabled, String certificate,
+                              Boolean forceHttps, Boolean hsts, Long hstsMaxAge, Boolean hstsIncludeSubDomains,
+                              Boolean hstsPreload) {
 
         SiteCommand toCommand() {
-            return new SiteCommand(hostnames, backend, enabled);
+            return new SiteCommand(hostnames, backend, enabled, new HttpsCommand(certificate, isTrue(forceHttps),
+                    isTrue(hsts), hstsMaxAge, isTrue(hstsIncludeSubDomains), isTrue(hstsPreload)));
+        }
+
+        private static boolean isTrue(Boolean value) {
+            return Boolean.TRUE.equals(value);
         }
     }
 
-    public record SiteResponse(long id, List<String> hostnames, String backend, boolean enabled, Instant createdAt,
-                               Instant updatedAt) {
+    /** {@code hstsMaxAge} is null when the site sends no HSTS header. */
+    public record SiteResponse(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
+                               boolean forceHttps, boolean hsts, Long hstsMaxAge, boolean hstsIncludeSubDomains,
+                               boolean hstsPreload, Instant createdAt, Instant updatedAt) {
 
         static SiteResponse of(SiteView view) {
-            return new SiteResponse(view.id(), view.hostnames(), view.backend(), view.enabled(), view.createdAt(),
-                    view.updatedAt());
+            return new SiteResponse(view.id(), view.hostnames(), view.backend(), view.enabled(), view.certificate(),
+                    view.forceHttps(), view.hsts(), view.hstsMaxAgeSeconds(), view.hstsIncludeSubDomains(),
+                    view.hstsPreload(), view.createdAt(), view.updatedAt());
         }
     }
 

@@ -2,6 +2,9 @@ package dev.gatehouse.admin.site;
 
 import dev.gatehouse.admin.backend.BackendService;
 import dev.gatehouse.admin.backend.BackendView;
+import dev.gatehouse.admin.certificate.CertificateService;
+import dev.gatehouse.admin.certificate.CertificateView;
+import dev.gatehouse.admin.certificate.bundle.CertificateDetails;
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.web.Flash;
@@ -9,10 +12,13 @@ import dev.gatehouse.admin.web.FlashMessages;
 import dev.gatehouse.admin.web.FormErrors;
 import dev.gatehouse.admin.web.PageController;
 import dev.gatehouse.admin.web.SignedInUser;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
+import org.springframework.validation.FieldError;
 import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.InitBinder;
@@ -27,7 +33,8 @@ import reactor.core.publisher.Mono;
 /**
  * The Sites pages: list, add, edit, enable/disable, delete. Every change is a POST that redirects
  * to the list with a flash message (Post/Redirect/Get); a rejected form is shown again with the
- * user's input and each problem next to its field, and nothing is saved.
+ * user's input and each problem next to its field, and nothing is saved. The form's HTTPS section
+ * chooses a certificate and the Force-HTTPS and HSTS options.
  */
 @PageController
 @RequestMapping("/sites")
@@ -38,10 +45,35 @@ public class SiteController {
 
     private final SiteService sites;
     private final BackendService backends;
+    private final CertificateService certificates;
 
-    public SiteController(SiteService sites, BackendService backends) {
+    public SiteController(SiteService sites, BackendService backends, CertificateService certificates) {
         this.sites = sites;
         this.backends = backends;
+        this.certificates = certificates;
+    }
+
+    /**
+     * A certificate as the site form offers it.
+     *
+     * @param name the value posted
+     * @param label what the option says: the name, the names it covers and its expiry, so the right
+     *     one is picked without opening the certificates page
+     * @param expired shown, but marked, so a site keeps showing the certificate it has
+     */
+    public record CertificateChoice(String name, String label, boolean expired) {
+
+        static CertificateChoice of(CertificateView certificate) {
+            CertificateDetails details = certificate.details();
+            List<String> sans = details.subjectAlternativeNames();
+            String names = sans.isEmpty() ? details.subject()
+                    : sans.size() <= 3 ? String.join(", ", sans)
+                    : String.join(", ", sans.subList(0, 3)) + " +" + (sans.size() - 3) + " more";
+            String expiry = details.notAfter().atZone(ZoneOffset.UTC).toLocalDate().toString();
+            boolean expired = details.status() == CertificateDetails.Status.EXPIRED;
+            return new CertificateChoice(certificate.name(), certificate.name() + " — " + names
+                    + (expired ? " (EXPIRED " + expiry + ")" : " (expires " + expiry + ")"), expired);
+        }
     }
 
     @InitBinder("form")
@@ -110,6 +142,11 @@ public class SiteController {
 
     private Mono<Rendering> save(SiteForm form, BindingResult binding, Model model, ServerWebExchange exchange,
                                  Long siteId, Function<String, Mono<SiteView>> write, String verb) {
+        String maxAgeProblem = form.hstsMaxAgeProblem();
+        if (maxAgeProblem != null && !binding.hasFieldErrors("hstsMaxAgeSeconds")) {
+            binding.addError(new FieldError(binding.getObjectName(), "hstsMaxAgeSeconds", form.getHstsMaxAgeSeconds(),
+                    false, null, null, maxAgeProblem));
+        }
         if (binding.hasErrors()) {
             return form(model, siteId, HttpStatus.BAD_REQUEST);
         }
@@ -137,11 +174,13 @@ public class SiteController {
                         rejected -> redirectToList(exchange, Flash.danger(rejected.getMessage())));
     }
 
-    /** The form page; the backend choices are loaded fresh each time it is shown. */
+    /** The form page; the backend and certificate choices are loaded fresh each time it is shown. */
     private Mono<Rendering> form(Model model, Long siteId, HttpStatus status) {
-        return backends.list().map(BackendView::name).collectList()
-                .map(backendNames -> {
-                    model.addAttribute("backendNames", backendNames);
+        return Mono.zip(backends.list().map(BackendView::name).collectList(),
+                        certificates.list().map(CertificateChoice::of).collectList())
+                .map(choices -> {
+                    model.addAttribute("backendNames", choices.getT1());
+                    model.addAttribute("certificateChoices", choices.getT2());
                     if (siteId != null) {
                         model.addAttribute("siteId", siteId);
                     }

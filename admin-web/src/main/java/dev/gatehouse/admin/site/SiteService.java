@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.site;
 
+import dev.gatehouse.admin.certificate.CertificateService;
 import dev.gatehouse.admin.common.Blocking;
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.FieldProblem;
@@ -9,7 +10,10 @@ import dev.gatehouse.admin.config.ConfigPublisher;
 import dev.gatehouse.admin.config.ConfigPublisher.Change;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.storage.site.Site;
+import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.site.SiteRepository;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,11 +34,14 @@ public class SiteService {
     private final SiteRepository sites;
     private final BackendRepository backends;
     private final ConfigPublisher publisher;
+    private final CertificateService certificates;
 
-    public SiteService(SiteRepository sites, BackendRepository backends, ConfigPublisher publisher) {
+    public SiteService(SiteRepository sites, BackendRepository backends, ConfigPublisher publisher,
+                       CertificateService certificates) {
         this.sites = sites;
         this.backends = backends;
         this.publisher = publisher;
+        this.certificates = certificates;
     }
 
     /** Every site, ordered by id. */
@@ -57,20 +64,23 @@ public class SiteService {
         return publisher.publish(actor, () -> {
             Valid valid = validate(command, null);
             boolean enabled = command.enabled() == null || command.enabled();
-            Site created = sites.insert(valid.hostnames(), valid.backend().id(), enabled);
-            return new Change<>(view(created, valid.backend().name()), "created site " + label(created));
+            Site created = sites.insert(valid.hostnames(), valid.backend().id(), enabled, valid.tls());
+            return new Change<>(view(created), "created site " + label(created));
         });
     }
 
-    /** Replaces hostnames and backend; {@code enabled} is kept when the command leaves it null. */
+    /**
+     * Replaces hostnames, backend and HTTPS settings (a command without a certificate leaves the site
+     * HTTP-only); {@code enabled} is kept when the command leaves it null.
+     */
     public Mono<SiteView> update(long id, SiteCommand command, String actor) {
         return publisher.publish(actor, () -> {
             Site before = require(id);
             Valid valid = validate(command, id);
             boolean enabled = command.enabled() == null ? before.enabled() : command.enabled();
-            Site updated = sites.update(id, valid.hostnames(), valid.backend().id(), enabled)
+            Site updated = sites.update(id, valid.hostnames(), valid.backend().id(), enabled, valid.tls())
                     .orElseThrow(() -> notFound(id));
-            return new Change<>(view(updated, valid.backend().name()), "updated site " + label(updated));
+            return new Change<>(view(updated), "updated site " + label(updated));
         });
     }
 
@@ -89,7 +99,7 @@ public class SiteService {
         });
     }
 
-    private record Valid(List<String> hostnames, Backend backend) {
+    private record Valid(List<String> hostnames, Backend backend, SiteTls tls) {
     }
 
     /**
@@ -109,6 +119,7 @@ public class SiteService {
                 problems.add(new FieldProblem("backend", "no backend named '" + backendName + "'"));
             }
         }
+        problems.addAll(httpsProblems(command.https()));
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
         }
@@ -127,7 +138,45 @@ public class SiteService {
                         + (owner.get().enabled() ? "" : " (disabled)"));
             }
         }
-        return new Valid(hostnames, backend.get());
+        return new Valid(hostnames, backend.get(), tls(command.https(), hostnames));
+    }
+
+    /** HTTPS settings that are wrong whatever is stored: options without a certificate, bad HSTS values. */
+    private static List<FieldProblem> httpsProblems(HttpsCommand https) {
+        List<FieldProblem> problems = new ArrayList<>();
+        boolean hasCertificate = https.certificate() != null && !https.certificate().isBlank();
+        if (https.forceHttps() && !hasCertificate) {
+            problems.add(new FieldProblem("forceHttps", "Force HTTPS needs a certificate: choose one for this site"));
+        }
+        if (https.hsts()) {
+            if (!hasCertificate) {
+                problems.add(new FieldProblem("hsts", "HSTS needs a certificate: choose one for this site"));
+            }
+            try {
+                hstsPolicy(https);
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem("hsts", e.getMessage()));
+            }
+        } else if (https.hstsPreload() || https.hstsIncludeSubDomains()) {
+            problems.add(new FieldProblem("hsts", "includeSubDomains and preload are HSTS options: turn HSTS on to use them"));
+        }
+        return problems;
+    }
+
+    private static HstsPolicy hstsPolicy(HttpsCommand https) {
+        long maxAge = https.hstsMaxAgeSeconds() == null ? HstsPolicy.DEFAULT_MAX_AGE_SECONDS : https.hstsMaxAgeSeconds();
+        return new HstsPolicy(maxAge, https.hstsIncludeSubDomains(), https.hstsPreload());
+    }
+
+    /** The stored form; the certificate must exist and cover every hostname. */
+    private SiteTls tls(HttpsCommand https, List<String> hostnames) {
+        if (https.certificate() == null || https.certificate().isBlank()) {
+            return SiteTls.NONE;
+        }
+        long certificateId = certificates.requireCovering(https.certificate().trim(), hostnames);
+        HstsPolicy hsts = https.hsts() ? hstsPolicy(https) : null;
+        return new SiteTls(certificateId, https.forceHttps(), hsts == null ? null : hsts.maxAgeSeconds(),
+                hsts != null && hsts.includeSubDomains(), hsts != null && hsts.preload());
     }
 
     private Site require(long id) {
@@ -141,8 +190,13 @@ public class SiteService {
         return view(site, backendName);
     }
 
-    private static SiteView view(Site site, String backendName) {
-        return new SiteView(site.id(), site.hostnames(), backendName, site.enabled(), site.createdAt(),
+    private SiteView view(Site site, String backendName) {
+        SiteTls tls = site.tls();
+        String certificate = tls.certificateId() == null ? null : certificates.nameOf(tls.certificateId())
+                .orElseThrow(() -> new IllegalStateException("site " + site.id() + " refers to missing certificate "
+                        + tls.certificateId()));
+        return new SiteView(site.id(), site.hostnames(), backendName, site.enabled(), certificate, tls.forceHttps(),
+                tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload(), site.createdAt(),
                 site.updatedAt());
     }
 

@@ -34,7 +34,7 @@ public class StatusService {
             Instant createdAt = revisions.findByNumber(live.liveRevision()).map(ConfigRevision::createdAt)
                     .orElse(null);
             return new StatusView(live.liveRevision(), live.running(), live.httpPort(), sites.count(),
-                    sites.countEnabled(), backends.count(), createdAt);
+                    sites.countEnabled(), backends.count(), createdAt, live.httpsPort());
         });
     }
 }

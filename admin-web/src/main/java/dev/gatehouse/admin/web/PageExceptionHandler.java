@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.web;
 
+import dev.gatehouse.admin.common.ForbiddenException;
 import dev.gatehouse.admin.common.NotFoundException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -21,6 +22,15 @@ public class PageExceptionHandler {
         return Rendering.view("error/404")
                 .modelAttribute("message", notFound.getMessage())
                 .status(HttpStatus.NOT_FOUND)
+                .build();
+    }
+
+    /** The user is signed in but may not do this to this object (see {@code ObjectPermissions}). */
+    @ExceptionHandler(ForbiddenException.class)
+    public Rendering forbidden(ForbiddenException forbidden) {
+        return Rendering.view("error/403")
+                .modelAttribute("message", forbidden.getMessage())
+                .status(HttpStatus.FORBIDDEN)
                 .build();
     }
 }

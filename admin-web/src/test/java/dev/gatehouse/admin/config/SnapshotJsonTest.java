@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.engine.ConfigError;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.CertificateDefinition;
+import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
@@ -33,6 +35,29 @@ class SnapshotJsonTest {
         assertThat(read.backends().get(0).connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(read.backends().get(0).responseTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(read.backends().get(1).connectTimeout()).isEqualTo(BackendDefinition.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    @Test
+    void privateKeysAreNeverWrittenAndReadBackAsMissing() {
+        String key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
+        String chain = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+        ConfigSnapshot withCertificate = new ConfigSnapshot(8, SNAPSHOT.backends(),
+                List.of(new SiteDefinition("3", List.of("app.example.test"), true, List.of(new RouteDefinition("/", "app")),
+                        "shop", true, new HstsPolicy(600, true, false))),
+                List.of(new CertificateDefinition("shop", chain, key)));
+
+        String json = SnapshotJson.write(withCertificate);
+
+        assertThat(json).doesNotContain("PRIVATE KEY").doesNotContain("privateKey").doesNotContain("MIGHAgEA")
+                .contains("\"name\":\"shop\"", "BEGIN CERTIFICATE", "\"certificate\":\"shop\"",
+                        "\"forceHttps\":true", "\"maxAgeSeconds\":600");
+        ConfigSnapshot read = SnapshotJson.read(8, json);
+        assertThat(read.certificates()).singleElement().satisfies(certificate -> {
+            assertThat(certificate.name()).isEqualTo("shop");
+            assertThat(certificate.certificateChainPem()).isEqualTo(chain);
+            assertThat(certificate.privateKeyPem()).isNull();
+        });
+        assertThat(read.sites()).isEqualTo(withCertificate.sites());
     }
 
     @Test

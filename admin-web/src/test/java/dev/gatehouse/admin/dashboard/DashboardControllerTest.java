@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
 
+import dev.gatehouse.admin.certificate.CertificateService;
+import dev.gatehouse.admin.certificate.CertificateWarning;
+import dev.gatehouse.admin.certificate.CertificateWarning.Kind;
 import dev.gatehouse.admin.setup.SetupService;
 import dev.gatehouse.admin.status.StatusService;
 import dev.gatehouse.admin.status.StatusView;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +35,13 @@ class DashboardControllerTest {
     private StatusService status;
     @MockitoBean
     private SetupService setup;
+    @MockitoBean
+    private CertificateService certificates;
 
     @BeforeEach
     void setUp() {
         when(setup.needsSetup()).thenReturn(Mono.just(false));
+        when(certificates.warnings()).thenReturn(Mono.just(List.of()));
     }
 
     @Test
@@ -52,7 +59,38 @@ class DashboardControllerTest {
         assertThat(text(html, "site-count")).isEqualTo("3");
         assertThat(text(html, "backend-count")).isEqualTo("5");
         assertThat(html).contains("href=\"/backends/new\"", "href=\"/sites/new\"", "admin@example.test",
-                "action=\"/logout\"", "name=\"_csrf\"");
+                "action=\"/logout\"", "name=\"_csrf\"", "href=\"/certificates\"");
+        // Without an HTTPS listener the page says so instead of showing a port.
+        assertThat(text(html, "engine-https-off")).isEqualTo("no HTTPS");
+        assertThat(html).doesNotContain("id=\"engine-https-port\"", "id=\"certificate-warnings\"");
+    }
+
+    @Test
+    void showsTheHttpsPortNextToTheHttpPort() {
+        when(status.status()).thenReturn(Mono.just(new StatusView(42, true, 8080, 3, 2, 5, Instant.EPOCH, 8443)));
+
+        String html = page("/");
+
+        assertThat(text(html, "engine-port")).isEqualTo("8080");
+        assertThat(text(html, "engine-https-port")).isEqualTo("8443");
+        assertThat(text(html, "listener-https-port")).isEqualTo("8443");
+        assertThat(html).doesNotContain("id=\"engine-https-off\"");
+    }
+
+    @Test
+    void certificateWarningsAreListedWithLinksToTheCertificates() {
+        when(status.status()).thenReturn(Mono.just(new StatusView(42, true, 8080, 3, 2, 5, Instant.EPOCH, 8443)));
+        when(certificates.warnings()).thenReturn(Mono.just(List.of(
+                new CertificateWarning(Kind.EXPIRED, 4, "Certificate 'old' expired on 2025-01-01; browsers refuse the sites using it. Upload a renewed one."),
+                new CertificateWarning(Kind.EXPIRING_SOON, 3, "Certificate 'shop' expires in 12 day(s) (2025-03-16)."),
+                new CertificateWarning(Kind.HOSTNAME_NOT_COVERED, 3, "Site shop.example.test uses certificate 'shop', which does not cover www.shop.example.test."))));
+
+        String html = page("/");
+
+        assertThat(html).containsSubsequence("id=\"certificate-warnings\"", "Certificates need attention",
+                "href=\"/certificates/4\"", "Expired", "Certificate &#39;old&#39; expired on 2025-01-01",
+                "href=\"/certificates/3\"", "Expires soon", "expires in 12 day(s)",
+                "href=\"/certificates/3\"", "Name not covered", "does not cover www.shop.example.test");
     }
 
     @Test

@@ -33,6 +33,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "gatehouse.http-port=0",
+    "gatehouse.https-port=0",
     "gatehouse.admin-email=" + ApiTest.EMAIL,
     "gatehouse.admin-password=" + ApiTest.PASSWORD
 })

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.admin.StartupFailures;
+import dev.gatehouse.admin.certificate.bundle.TestPki;
+import dev.gatehouse.engine.ProxyEngine;
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.config.SnapshotJson;
@@ -100,6 +102,43 @@ class LifecycleTest {
             new ConfigRevisionRepository(database).insert(snapshot.revision(), SnapshotJson.write(snapshot), "test",
                     "a revision the engine rejects");
         }
+    }
+
+    @Test
+    void certificatesAndTheDefaultCertificateSurviveARestart_andAnotherMasterKeyIsRefusedClearly(@TempDir Path dataDir)
+            throws Exception {
+        TestPki pki = TestPki.now();
+        TestPki.Credential leaf = pki.rsaLeaf("secure.example.test");
+        java.math.BigInteger defaultSerial;
+        try (TestOrigin origin = TestOrigin.start("secure")) {
+            try (RunningGatehouse first = RunningGatehouse.start(dataDir,
+                    "gatehouse.admin-email=" + ADMIN, "gatehouse.admin-password=" + ADMIN_PASSWORD)) {
+                AdminApi api = first.api(ADMIN, ADMIN_PASSWORD);
+                api.createBackend("app", origin.address());
+                api.create("/api/v1/certificates", "{\"name\":\"secure\",\"certificate\":" + jsonString(leaf.certificatePem())
+                        + ",\"privateKey\":" + jsonString(leaf.pkcs8Pem()) + "}");
+                api.create("/api/v1/sites", "{\"hostnames\":[\"secure.example.test\"],\"backend\":\"app\","
+                        + "\"certificate\":\"secure\"}");
+                defaultSerial = TlsClients.presentedCertificate(first.bean(ProxyEngine.class).httpsPort(), null)
+                        .getSerialNumber();
+            }
+            try (RunningGatehouse second = RunningGatehouse.start(dataDir)) {
+                int https = second.bean(ProxyEngine.class).httpsPort();
+                assertThat(TlsClients.presentedCertificate(https, "secure.example.test").getSerialNumber())
+                        .as("the stored revision runs again, its key read back from the encrypted table")
+                        .isEqualTo(leaf.certificate().getSerialNumber());
+                assertThat(TlsClients.presentedCertificate(https, null).getSerialNumber())
+                        .as("the default certificate is generated once").isEqualTo(defaultSerial);
+            }
+        }
+        String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertThatThrownBy(() -> RunningGatehouse.start(dataDir, "gatehouse.master-key=" + otherKey).close())
+                .satisfies(failure -> assertThat(StartupFailures.reason(failure)).hasValueSatisfying(reason ->
+                        assertThat(reason).contains("master key")));
+    }
+
+    private static String jsonString(String text) {
+        return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(text);
     }
 
     @Test

@@ -26,7 +26,7 @@ final class RunningGatehouse implements AutoCloseable {
      * @param settings extra {@code name=value} settings, e.g. {@code gatehouse.admin-email=...}
      */
     static RunningGatehouse start(Path dataDir, String... settings) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--gatehouse.http-port=0",
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--gatehouse.http-port=0", "--gatehouse.https-port=0",
                 "--gatehouse.data-dir=" + dataDir, "--gatehouse.event-loop-threads=1"));
         for (String setting : settings) {
             args.add("--" + setting);

@@ -75,6 +75,7 @@ class StartupExitTest {
         builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
         builder.environment().put("GATEHOUSE_ADMIN_PORT", "0");
         builder.environment().put("GATEHOUSE_HTTP_PORT", "0");
+        builder.environment().put("GATEHOUSE_HTTPS_PORT", "0");
         builder.environment().putAll(environment);
         Path log = Files.createTempFile("gatehouse-start-", ".log");
         try {

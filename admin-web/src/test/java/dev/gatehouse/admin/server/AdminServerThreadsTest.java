@@ -41,7 +41,7 @@ class AdminServerThreadsTest {
     @Test
     void dashboardRequestsRunOnTheAdminEventLoops(@TempDir Path dataDir) throws Exception {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatehouseApplication.class, ThreadProbe.class)
-                .run("--server.port=0", "--gatehouse.http-port=0", "--gatehouse.bind-address=127.0.0.1",
+                .run("--server.port=0", "--gatehouse.http-port=0", "--gatehouse.https-port=0", "--gatehouse.bind-address=127.0.0.1",
                         "--gatehouse.data-dir=" + dataDir)) {
             int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
             HttpResponse<Void> response = HttpClient.newHttpClient().send(

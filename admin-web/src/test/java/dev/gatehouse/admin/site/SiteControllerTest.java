@@ -14,13 +14,20 @@ import static org.springframework.security.test.web.reactive.server.SecurityMock
 
 import dev.gatehouse.admin.backend.BackendService;
 import dev.gatehouse.admin.backend.BackendView;
+import dev.gatehouse.admin.certificate.CertificateService;
+import dev.gatehouse.admin.certificate.CertificateView;
+import dev.gatehouse.admin.certificate.bundle.CertificateDetails;
+import dev.gatehouse.admin.certificate.bundle.CertificateDetails.ChainEntry;
+import dev.gatehouse.admin.certificate.bundle.CertificateDetails.Status;
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.admin.common.NotFoundException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.setup.SetupService;
+import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
 import dev.gatehouse.admin.web.Html;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,11 +61,16 @@ class SiteControllerTest {
     private BackendService backends;
     @MockitoBean
     private SetupService setup;
+    @MockitoBean
+    private CertificateService certificates;
 
     @BeforeEach
     void setUp() {
         when(setup.needsSetup()).thenReturn(Mono.just(false));
         when(backends.list()).thenReturn(Flux.just(backend(1, "app"), backend(2, "legacy")));
+        when(certificates.list()).thenReturn(Flux.just(
+                certificate(1, "shop", List.of("app.example.test", "www.example.test"), Status.VALID),
+                certificate(2, "old", List.of("old.example.test"), Status.EXPIRED)));
     }
 
     private WebTestClient signedIn() {
@@ -312,6 +324,137 @@ class SiteControllerTest {
             form.add("enabled", "true");
         }
         return form;
+    }
+
+    @Test
+    void newFormOffersTheCertificatesWithTheirNamesAndExpiryAndHttpsOffByDefault() {
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(html).contains("id=\"https-section\"", "<option value=\"\" selected=\"selected\">None: HTTP only</option>",
+                "<option value=\"shop\">shop — app.example.test, www.example.test (expires 2026-03-01)</option>",
+                "(EXPIRED 2026-03-01)", "Force HTTPS and HSTS need a");
+        assertThat(Html.attribute(Html.control(html, "forceHttps"), "checked")).isNull();
+        assertThat(Html.attribute(Html.control(html, "hsts"), "checked")).isNull();
+        assertThat(Html.attribute(Html.control(html, "hstsMaxAgeSeconds"), "value")).isEqualTo("31536000");
+        assertThat(html).contains("1 year", "type=\"hidden\" name=\"_forceHttps\"", "type=\"hidden\" name=\"_hsts\"");
+    }
+
+    @Test
+    void newFormWithoutCertificatesLinksToTheUpload() {
+        when(certificates.list()).thenReturn(Flux.empty());
+
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(html).contains("No certificates uploaded yet", "href=\"/certificates/new\"");
+    }
+
+    @Test
+    void httpsFieldsBindIntoTheHttpsCommand() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.just(site(3, List.of("app.example.test"), "app", true)));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("certificate", "shop");
+        form.add("forceHttps", "true");
+        form.add("hsts", "true");
+        form.add("hstsMaxAgeSeconds", " 86400 ");
+        form.add("hstsIncludeSubDomains", "true");
+        form.add("_hstsPreload", "on");
+        post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).create(new SiteCommand(List.of("app.example.test"), "app", true,
+                new HttpsCommand("shop", true, true, 86400L, true, false)), ADMIN);
+    }
+
+    @Test
+    void hstsOptionsAreOnlySentWithHsts() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.just(site(3, List.of("app.example.test"), "app", true)));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("certificate", "shop");
+        form.add("_hsts", "on");
+        form.add("hstsMaxAgeSeconds", "not a number"); // hidden with HSTS off: not judged
+        form.add("hstsIncludeSubDomains", "true");
+        form.add("hstsPreload", "true");
+        post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).create(new SiteCommand(List.of("app.example.test"), "app", true,
+                new HttpsCommand("shop", false, false, null, false, false)), ADMIN);
+    }
+
+    @Test
+    void certificateNotCoveringAHostnameIsShownNextToTheCertificateChoice() {
+        String message = "certificate 'shop' does not cover hostname 'api.example.test' (it covers app.example.test, www.example.test)";
+        when(sites.create(any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("certificate", message),
+                new FieldProblem("hsts", "HSTS preload needs includeSubDomains")))));
+
+        MultiValueMap<String, String> form = form("api.example.test", "app", true);
+        form.add("certificate", "shop");
+        form.add("hsts", "true");
+        form.add("hstsMaxAgeSeconds", "31536000");
+        form.add("hstsPreload", "true");
+        String html = post("/sites", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "certificate")).isEqualTo(message);
+        assertThat(Html.attribute(Html.control(html, "certificate"), "class")).contains("is-invalid");
+        assertThat(Html.attribute(Html.control(html, "certificate"), "aria-describedby")).contains("certificate-error");
+        assertThat(html).contains("<option value=\"shop\" selected=\"selected\">");
+        assertThat(Html.fieldError(html, "hsts")).isEqualTo("HSTS preload needs includeSubDomains");
+        assertThat(Html.attribute(Html.control(html, "hsts"), "checked")).isNotNull();
+        assertThat(Html.attribute(Html.control(html, "hstsPreload"), "checked")).isNotNull();
+        assertThat(Html.formErrors(html)).isEmpty();
+    }
+
+    @Test
+    void maxAgeThatIsNotANumberIsShownNextToItAndNothingIsSaved() {
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("certificate", "shop");
+        form.add("hsts", "true");
+        form.add("hstsMaxAgeSeconds", "1y");
+
+        String html = post("/sites", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "hstsMaxAgeSeconds")).contains("'1y'", "whole number of seconds");
+        assertThat(Html.attribute(Html.control(html, "hstsMaxAgeSeconds"), "value")).isEqualTo("1y");
+        verify(sites, never()).create(any(), anyString());
+    }
+
+    @Test
+    void editFormShowsTheSitesHttpsSettings() {
+        when(sites.get(7)).thenReturn(Mono.just(new SiteView(7, List.of("app.example.test"), "app", true, "shop", true,
+                86400L, true, false, T0, T0)));
+
+        String html = get("/sites/7/edit", HttpStatus.OK);
+
+        assertThat(html).contains("<option value=\"shop\" selected=\"selected\">");
+        assertThat(Html.attribute(Html.control(html, "forceHttps"), "checked")).isNotNull();
+        assertThat(Html.attribute(Html.control(html, "hsts"), "checked")).isNotNull();
+        assertThat(Html.attribute(Html.control(html, "hstsMaxAgeSeconds"), "value")).isEqualTo("86400");
+        assertThat(Html.attribute(Html.control(html, "hstsIncludeSubDomains"), "checked")).isNotNull();
+        assertThat(Html.attribute(Html.control(html, "hstsPreload"), "checked")).isNull();
+    }
+
+    @Test
+    void listShowsTheCertificateAndWhetherHttpsIsForced() {
+        when(sites.list()).thenReturn(Flux.just(
+                new SiteView(1, List.of("app.example.test"), "app", true, "shop", true, 31536000L, false, false, T0, T0),
+                site(2, List.of("plain.example.test"), "app", true)));
+
+        String html = get("/sites", HttpStatus.OK);
+
+        assertThat(html).containsSubsequence("id=\"site-1\"", "href=\"/certificates#cert-shop\"", "shop",
+                "HTTPS forced", "HSTS", "id=\"site-2\"", "HTTP only");
+        assertThat(html).contains("title=\"Strict-Transport-Security: max-age=31536000\"");
+    }
+
+    private static CertificateView certificate(long id, String name, List<String> sans, Status status) {
+        Instant notAfter = Instant.parse("2026-03-01T00:00:00Z");
+        CertificateDetails details = new CertificateDetails("CN=" + sans.get(0), sans, "CN=Test CA",
+                List.of(new ChainEntry("CN=" + sans.get(0), "CN=Test CA", notAfter, "AB:CD")),
+                notAfter.minus(Duration.ofDays(90)), notAfter, 30, status, "EC", 256, "AB:CD", "01", false);
+        return new CertificateView(id, name, details, List.of(), T0, T0);
     }
 
     private static SiteView site(long id, List<String> hostnames, String backend, boolean enabled) {

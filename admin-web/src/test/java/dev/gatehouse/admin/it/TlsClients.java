@@ -1,0 +1,115 @@
+package dev.gatehouse.admin.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Real TLS clients against the appliance's HTTPS port: curl as a user runs it, and a JDK socket that
+ * only wants to know which certificate the server presents for a server name.
+ */
+final class TlsClients {
+
+    private TlsClients() {
+    }
+
+    /** What curl printed: status code, headers and body of one request. */
+    record CurlAnswer(int exitCode, String headers, String body, String stderr) {
+
+        int status() {
+            String first = headers.lines().findFirst().orElse("");
+            String[] parts = first.split(" ");
+            return parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+        }
+
+        String header(String name) {
+            return headers.lines()
+                    .filter(line -> line.toLowerCase().startsWith(name.toLowerCase() + ":"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * {@code curl --resolve host:port:127.0.0.1 --cacert ca url} with an argument list (no shell).
+     *
+     * @param caPem the PEM certificates curl trusts, or null for plain HTTP
+     */
+    static CurlAnswer curl(String url, String host, int port, String caPem, String... extra) throws IOException,
+            InterruptedException {
+        Path dir = Files.createTempDirectory("gatehouse-curl");
+        try {
+            Path headers = dir.resolve("headers");
+            Path body = dir.resolve("body");
+            List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20",
+                    "--resolve", host + ":" + port + ":127.0.0.1", "-D", headers.toString(), "-o", body.toString()));
+            if (caPem != null) {
+                Path ca = dir.resolve("ca.pem");
+                Files.writeString(ca, caPem);
+                command.addAll(List.of("--cacert", ca.toString()));
+            }
+            command.addAll(List.of(extra));
+            command.add(url);
+            Process process = new ProcessBuilder(command).redirectError(dir.resolve("stderr").toFile()).start();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("curl " + url + " did not finish in 30 s");
+            }
+            return new CurlAnswer(process.exitValue(), read(headers), read(body), read(dir.resolve("stderr")));
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
+    /**
+     * The certificate the server presents in a TLS handshake with this server name (none when
+     * {@code serverName} is null), whoever issued it: what is served is the question, not trust.
+     */
+    static X509Certificate presentedCertificate(int port, String serverName) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new AcceptAnything()}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    private static final class AcceptAnything implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
