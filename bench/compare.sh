@@ -144,19 +144,7 @@ if wants gatehouse; then
 fi
 
 # ---------------------------------------------------------------- processes and cleanup
-WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
-PIDS=()
-
-cleanup() {
-  local rc=$?
-  set +e
-  for p in "${PIDS[@]:-}"; do stop_pid "$p"; done
-  if [ "$KEEP" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+work_dir_init bench
 
 # ---------------------------------------------------------------- backend
 free_port BE_PORT; free_port BE_STATUS_PORT

@@ -1,7 +1,26 @@
 # Helpers shared by the benchmarks (compare.sh, scale.sh, testssl.sh): start processes pinned to CPUs,
 # stop them reliably, find free loopback ports, wait for a port, convert wrk latencies, start the
 # built appliance and configure it through its REST API. Sourced, not run.
-# The sourcing script sets WORK (its temp directory) and PIDS=() before calling start.
+# The sourcing script calls work_dir_init before calling start.
+
+# work_dir_init NAME: a temp directory $WORK (/tmp/gatehouse-NAME.XXXXXX) and the list PIDS of the
+# processes started with `start`; on exit (also on an error or Ctrl-C) every one of them is stopped,
+# the function named in $ON_EXIT (if any) runs, and $WORK is removed unless KEEP=1.
+work_dir_init() {
+  WORK="$(mktemp -d "/tmp/gatehouse-$1.XXXXXX")"
+  PIDS=()
+  trap _work_dir_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+_work_dir_cleanup() {
+  local rc=$?
+  set +e
+  [ -z "${ON_EXIT:-}" ] || "$ON_EXIT"
+  for p in "${PIDS[@]:-}"; do stop_pid "$p"; done
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  exit "$rc"
+}
 
 # Number of CPUs in a taskset list such as "0", "0-3" or "0,2-3".
 cpu_count() {

@@ -124,21 +124,10 @@ fi
 [ -n "$JAR" ] && [ -f "$JAR" ] || { echo "engine jar not found (proxy-engine/target/proxy-engine-*.jar); try --build" >&2; exit 2; }
 
 # ---------------------------------------------------------------- processes and cleanup
-WORK="$(mktemp -d /tmp/gatehouse-scale.XXXXXX)"
-PIDS=()
+work_dir_init scale
 CTL=""
-
-cleanup() {
-  local rc=$?
-  set +e
-  [ -z "$CTL" ] || exec {CTL}>&-
-  for p in "${PIDS[@]:-}"; do stop_pid "$p"; done
-  if [ "$KEEP" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+close_control() { [ -z "$CTL" ] || exec {CTL}>&-; }
+ON_EXIT=close_control
 
 # ---------------------------------------------------------------- the engine program
 # A private copy of the jar, so a rebuild of proxy-engine during the run cannot change it midway.

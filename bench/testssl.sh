@@ -41,18 +41,7 @@ if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ]; then
   mvn -B -q -DskipTests package
 fi
 
-WORK="$(mktemp -d /tmp/gatehouse-testssl.XXXXXX)"
-PIDS=()
-cleanup() {
-  local rc=$?
-  set +e
-  for p in "${PIDS[@]:-}"; do stop_pid "$p"; done
-  if [ "$KEEP" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+work_dir_init testssl
 
 if [ "$KEY" = rsa ]; then KEYSPEC=(-newkey rsa:2048); else KEYSPEC=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1); fi
 openssl req -x509 "${KEYSPEC[@]}" -nodes -days 30 -subj "/CN=$HOST_HDR" -addext "subjectAltName=DNS:$HOST_HDR" \

@@ -27,8 +27,10 @@ import java.util.Map;
  * <p>Every connection gets a fresh client context: the JDK caches client sessions by host and port
  * (here always 127.0.0.1), not by server name, and resuming one would show the certificate of
  * whichever name was asked for first.
+ *
+ * <p>Public, in the engine's test-jar, for the admin app's tests of the whole appliance.
  */
-final class TlsTestClient {
+public final class TlsTestClient {
 
     /** What one request got: the status, headers (lower-case names), body, and the certificate presented. */
     record Exchange(int status, Map<String, String> headers, String body, BigInteger serial, String protocol) {
@@ -64,7 +66,7 @@ final class TlsTestClient {
     }
 
     /** A new TLS connection to 127.0.0.1, sending {@code sni} as server name (none when null), handshaken. */
-    static SSLSocket connect(int port, String sni) throws IOException {
+    public static SSLSocket connect(int port, String sni) throws IOException {
         SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(20_000);
         SSLParameters parameters = socket.getSSLParameters();
@@ -75,8 +77,15 @@ final class TlsTestClient {
         return socket;
     }
 
+    /** The certificate the server presents for this SNI name (none when null). */
+    public static X509Certificate presentedCertificate(int port, String sni) throws IOException {
+        try (SSLSocket socket = connect(port, sni)) {
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
     /** The serial of the certificate the server presents for this SNI name (none when null). */
-    static BigInteger presentedSerial(int port, String sni) throws IOException {
+    public static BigInteger presentedSerial(int port, String sni) throws IOException {
         try (SSLSocket socket = connect(port, sni)) {
             return serial(socket);
         }

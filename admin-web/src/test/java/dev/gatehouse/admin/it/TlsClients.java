@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.it;
 
+import dev.gatehouse.engine.TlsTestClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,16 +9,10 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
- * Real TLS clients against the appliance's HTTPS port: curl as a user runs it, and a JDK socket that
- * only wants to know which certificate the server presents for a server name.
+ * Real TLS clients against the appliance's HTTPS port: curl as a user runs it, and the engine tests'
+ * JDK client that only wants to know which certificate the server presents for a server name.
  */
 final class TlsClients {
 
@@ -85,31 +80,7 @@ final class TlsClients {
      * The certificate the server presents in a TLS handshake with this server name (none when
      * {@code serverName} is null), whoever issued it: what is served is the question, not trust.
      */
-    static X509Certificate presentedCertificate(int port, String serverName) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new AcceptAnything()}, null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(20_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
-    }
-
-    private static final class AcceptAnything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+    static X509Certificate presentedCertificate(int port, String serverName) throws IOException {
+        return TlsTestClient.presentedCertificate(port, serverName);
     }
 }
