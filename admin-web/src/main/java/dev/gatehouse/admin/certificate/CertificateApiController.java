@@ -125,6 +125,18 @@ public class CertificateApiController {
                 .map(CertificateResponse::of);
     }
 
+    /** What the dashboard warns about (expired, expiring within 30 days, hostnames not covered), for monitoring. */
+    public record WarningJson(String kind, long certificateId, String message) {
+    }
+
+    @GetMapping("/warnings")
+    public Flux<WarningJson> warnings(Principal principal) {
+        return certificates.warnings()
+                .flatMapIterable(list -> list)
+                .filterWhen(w -> permissions.allows(principal, Action.READ, ObjectPermissions.CERTIFICATE, w.certificateId()))
+                .map(w -> new WarningJson(w.kind().name(), w.certificateId(), w.message()));
+    }
+
     @GetMapping("/{id}")
     public Mono<CertificateResponse> get(@PathVariable long id, Principal principal) {
         return permissions.require(principal, Action.READ, ObjectPermissions.CERTIFICATE, id)

@@ -292,6 +292,27 @@ class CertificateApiTest {
     }
 
     @Test
+    void aCertificateExpiringWithinThirtyDaysIsAWarning() {
+        String host = unique("soon") + ".example.test";
+        java.time.Instant now = PKI.instant();
+        Credential soon = PKI.leaf(host).validity(now.minus(java.time.Duration.ofDays(80)),
+                now.plus(java.time.Duration.ofDays(10)).plus(java.time.Duration.ofHours(1))).issue();
+        String name = unique("soon");
+        long id = AdminApi.id(api.create("/api/v1/certificates", json(pemUpload(name, soon.certificatePem(),
+                soon.pkcs8Pem()))));
+
+        api.get("/api/v1/certificates/" + id).expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("EXPIRING_SOON")
+                .jsonPath("$.daysLeft").isEqualTo(10);
+        api.get("/api/v1/certificates/warnings").expectStatus().isOk().expectBody()
+                .jsonPath("$[?(@.certificateId == " + id + ")].kind").isEqualTo("EXPIRING_SOON")
+                .jsonPath("$[?(@.certificateId == " + id + ")].message")
+                .isEqualTo("Certificate '" + name + "' expires in 10 day(s) ("
+                        + java.time.LocalDate.ofInstant(now.plus(java.time.Duration.ofDays(10)).plus(java.time.Duration.ofHours(1)),
+                                java.time.ZoneOffset.UTC) + ").");
+    }
+
+    @Test
     void unknownNamesGetTheDefaultCertificateAndTheDefaultSite() throws Exception {
         int https = engine.httpsPort();
         var unknown = TlsClients.presentedCertificate(https, "nobody-" + unique("x") + ".example.test");
