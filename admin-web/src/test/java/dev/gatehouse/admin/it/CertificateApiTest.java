@@ -366,6 +366,20 @@ class CertificateApiTest {
         assertThat(dump).contains("CREATE CACHED TABLE \"PUBLIC\".\"CERTIFICATE\"", "BEGIN CERTIFICATE");
         assertThat(dump.toString()).doesNotContain("PRIVATE KEY").doesNotContain(body(leaf.pkcs8Pem()).substring(0, 40));
 
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
+        }
+        boolean chainOnDisk = false;
+        try (var files = Files.walk(dataDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String raw = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(raw).as("raw bytes of %s", file.getFileName()).doesNotContain("PRIVATE KEY")
+                        .doesNotContain(body(leaf.pkcs8Pem()).substring(0, 40));
+                chainOnDisk |= raw.contains("BEGIN CERTIFICATE");
+            }
+        }
+        assertThat(chainOnDisk).as("the files are searchable as text: the chain is found in them").isTrue();
+
         Path masterKey = dataDir.resolve(MasterKey.FILE_NAME);
         assertThat(masterKey).exists();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(masterKey))).isEqualTo("rw-------");
