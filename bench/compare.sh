@@ -17,6 +17,8 @@
 #   --warmup S         unmeasured load on the appliance before its runs (default 15; the JIT needs
 #                      10 s or more on one core -- a 3 s warm-up measured 3-5x too low)
 #   --native-warmup S  unmeasured load on the backend, nginx and HAProxy (default 3)
+#                      (every warm-up is followed by a 3 s second pass: closing the warm-up's
+#                      connections deoptimises a JVM's hottest methods, the pass lets them recompile)
 #   --connections N    client connections, wrk and h2load (default 64)
 #   --streams N        h2load concurrent streams per connection (default 10)
 #   --pin P:L          taskset CPU lists (default 0:1): every proxy runs on P (nginx workers and
@@ -40,8 +42,9 @@
 #   --tls              instead of wrk/h2c: every proxy terminates TLS (TLS 1.3, one certificate made
 #                      here for bench.local) and h2load measures, with SNI bench.local: "HTTPS/1.1"
 #                      (keep-alive), "h2 TLS" (HTTP/2 over TLS, ALPN) and "handshakes" (HTTP/1.1 with
-#                      Connection: close, so every request is a new connection and a full handshake:
-#                      req/s = new TLS connections per second)
+#                      Connection: close, so every request is a new connection and handshake:
+#                      req/s = new TLS connections per second; h2load resumes TLS 1.3 sessions from
+#                      its second connection on, as returning browsers do)
 #   --tls-key rsa|ec   the certificate's key (default rsa = RSA 2048: the server's signature is then
 #                      the costly half of a handshake, so the handshake rate measures the proxy; with
 #                      ec = P-256 the client's share is as large and one load CPU caps every proxy alike)
@@ -58,7 +61,7 @@ REPO="$PWD"
 # Process, port and unit helpers shared by the benchmarks.
 . "$REPO/bench/lib.sh"
 
-DURATION=10; WARMUP=15; NATIVE_WARMUP=3; CONNS=64; STREAMS=10; PIN="0:1"
+DURATION=10; WARMUP=15; NATIVE_WARMUP=3; SETTLE=3; CONNS=64; STREAMS=10; PIN="0:1"
 ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"
 JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
 HOST_HDR="bench.local"
@@ -297,6 +300,9 @@ run_wrk() { # LABEL PORT PID WARMUP
   local url="http://127.0.0.1:$port/"
   if [ "$warm" -gt 0 ]; then
     timeout $(( warm + 30 )) taskset -c "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${warm}s" -H "Host: $HOST_HDR" "$url" >/dev/null 2>&1 || true
+    # Settle: the warm-up's connections closing all at once send a JVM's hottest methods back to the
+    # interpreter (deoptimised on the close path); a short second pass lets them compile again.
+    timeout 40 taskset -c "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${SETTLE}s" -H "Host: $HOST_HDR" "$url" >/dev/null 2>&1 || true
   fi
   if [ "$label" = gatehouse ]; then heap_before=$(heap_after_gc_mb "$pid"); fi
   run_measured "$out" timeout $(( DURATION + 30 )) taskset -c "$LOAD_CPUS" \
@@ -342,6 +348,9 @@ run_h2load() {
   fi
   if [ "$warm" -gt 0 ]; then
     timeout $(( 3 * warm + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" "${warm_amount[@]}" >/dev/null 2>&1 || true
+    # Settle (see run_wrk): a short second pass after the warm-up's connections closed.
+    local settle_amount=(-D "$SETTLE"); [ "$proto" != handshakes ] || settle_amount=(-n $(( probe * SETTLE )))
+    timeout $(( 3 * SETTLE + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" "${settle_amount[@]}" >/dev/null 2>&1 || true
   fi
   run_measured "$out" timeout $(( 3 * DURATION + 30 )) taskset -c "$LOAD_CPUS" "${cmd[@]}" "${amount[@]}" --log-file="$log"
   rss=$(rss_mb "$pid")
