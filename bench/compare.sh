@@ -608,10 +608,10 @@ if [ "$RECORD" = 1 ]; then
     echo
     echo "- command: \`bench/compare.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $RUN_REVISION"
     echo "- machine: $RUN_MACHINE; load average before the run $LOAD_BEFORE"
-    [ "$TLS" != 1 ] || echo "- TLS (--tls): one self-signed $( [ "$TLS_KEY" = rsa ] && echo "RSA 2048" || echo "EC P-256" ) certificate for $HOST_HDR on every proxy, h2load with SNI $HOST_HDR; HTTPS/1.1 keep-alive, h2 over TLS (ALPN), and handshakes = HTTP/1.1 with Connection: close (one new connection and full handshake per request)"
+    [ "$TLS" != 1 ] || echo "- TLS (--tls): one self-signed $( [ "$TLS_KEY" = rsa ] && echo "RSA 2048" || echo "EC P-256" ) certificate for $HOST_HDR on every proxy, h2load with SNI $HOST_HDR; HTTPS/1.1 keep-alive, h2 over TLS (ALPN), and handshakes = HTTP/1.1 with Connection: close (one new TCP and TLS connection per request; h2load resumes TLS 1.3 sessions after its first connection)"
     [ "$LARGE" != 1 ] || echo "- large bodies (--large-body): ${LARGE_MIB} MiB per transfer, one curl download (sendfile on the backend) and one upload (to a body-reading sink) per proxy after a 64 MiB warm-up; MiB/s is curl's average, peak RSS sampled every 0.5 s"
     echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS ($NPROXY proxy CPU(s)), $CONNS connections, ${DURATION} s measured after" \
-         "${WARMUP} s (appliance) / ${NATIVE_WARMUP} s (others) of warm-up, h2load $STREAMS streams per connection," \
+         "${WARMUP} s (appliance) / ${NATIVE_WARMUP} s (others) of warm-up and a ${SETTLE} s second pass, h2load $STREAMS streams per connection," \
          "appliance JVM flags \`$JVM_OPTS\`, nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v 2>/dev/null | awk 'NR==1 {print $3}')"
     echo
     cat "$TABLE"
