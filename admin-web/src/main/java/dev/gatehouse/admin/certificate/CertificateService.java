@@ -221,6 +221,11 @@ public class CertificateService {
         return certificate.id();
     }
 
+    /** The names of the uploaded certificates by id, for lists of sites; blocking. */
+    public Map<Long, String> namesById() {
+        return certificates.findAll().stream().collect(Collectors.toMap(StoredCertificate::id, StoredCertificate::name));
+    }
+
     /** The name of a stored certificate by id, for site views; blocking. */
     public Optional<String> nameOf(long id) {
         return certificates.findById(id).filter(c -> !c.builtin()).map(StoredCertificate::name);

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -49,8 +50,9 @@ public class SiteService {
         return Blocking.flux(() -> {
             Map<Long, String> backendNames = new HashMap<>();
             backends.findAll().forEach(backend -> backendNames.put(backend.id(), backend.name()));
+            Map<Long, String> certificateNames = certificates.namesById();
             return sites.findAll().stream()
-                    .map(site -> view(site, backendNames.get(site.backendId())))
+                    .map(site -> view(site, backendNames.get(site.backendId()), certificateNames::get))
                     .toList();
         });
     }
@@ -187,14 +189,17 @@ public class SiteService {
         String backendName = backends.findById(site.backendId()).map(Backend::name)
                 .orElseThrow(() -> new IllegalStateException("site " + site.id() + " refers to missing backend "
                         + site.backendId()));
-        return view(site, backendName);
+        return view(site, backendName, id -> certificates.nameOf(id).orElse(null));
     }
 
-    private SiteView view(Site site, String backendName) {
+    /** @param certificateName the name of a certificate by id (one query for a list, not one per site) */
+    private static SiteView view(Site site, String backendName, Function<Long, String> certificateName) {
         SiteTls tls = site.tls();
-        String certificate = tls.certificateId() == null ? null : certificates.nameOf(tls.certificateId())
-                .orElseThrow(() -> new IllegalStateException("site " + site.id() + " refers to missing certificate "
-                        + tls.certificateId()));
+        String certificate = tls.certificateId() == null ? null : certificateName.apply(tls.certificateId());
+        if (tls.certificateId() != null && certificate == null) {
+            // The foreign key makes this impossible; fail loudly rather than show the site as HTTP-only.
+            throw new IllegalStateException("site " + site.id() + " refers to missing certificate " + tls.certificateId());
+        }
         return new SiteView(site.id(), site.hostnames(), backendName, site.enabled(), certificate, tls.forceHttps(),
                 tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload(), site.createdAt(),
                 site.updatedAt());
