@@ -32,13 +32,15 @@
 #   --build            run `mvn -B -q -DskipTests package` first (done anyway when the jar is missing)
 #   --record           append a dated copy of the table and the machine to bench/results.md
 #   --keep             keep the temp directory (configs, logs, raw wrk/h2load output)
-#   --large-body       instead of wrk/h2load: through each proxy, one download (GET /large, a sparse
-#                      file the backend serves with sendfile) and one upload (POST of the same size,
+#   --large-body       instead of wrk/h2load: through each proxy, downloads (GET /large, a sparse
+#                      file the backend serves with sendfile) and uploads (POST of the same size,
 #                      passed on by the backend to a small python3 sink that reads the whole body
-#                      before answering), each with curl on the load CPUs after a 64 MiB warm-up;
-#                      prints MiB/s, ratio to nginx, the proxy's peak RSS (sampled every 0.5 s) and
-#                      its RSS before the transfer
+#                      before answering), with curl on the load CPUs, 2 unmeasured then --large-repeat
+#                      measured transfers each way; prints the median MiB/s, ratio to nginx, the
+#                      proxy's peak RSS (sampled every 0.5 s) and its RSS before the transfers
 #   --large-size MiB   size of the large-body transfers (default 1024)
+#   --large-repeat N   measured transfers per direction and proxy, after 2 unmeasured ones of the same
+#                      size; the row shows the median (default 3)
 #   --tls              instead of wrk/h2c: every proxy terminates TLS (TLS 1.3, one certificate made
 #                      here for bench.local) and h2load measures, with SNI bench.local: "HTTPS/1.1"
 #                      (keep-alive), "h2 TLS" (HTTP/2 over TLS, ALPN) and "handshakes" (HTTP/1.1 with
@@ -65,7 +67,7 @@ DURATION=10; WARMUP=15; NATIVE_WARMUP=3; SETTLE=3; CONNS=64; STREAMS=10; PIN="0:
 ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"
 JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
 HOST_HDR="bench.local"
-LARGE=0; LARGE_MIB=1024; TLS=0; TLS_KEY=rsa
+LARGE=0; LARGE_MIB=1024; LARGE_WARM=2; LARGE_REPEAT=3; TLS=0; TLS_KEY=rsa
 ARGS_TEXT="$*"
 
 need_value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; }
@@ -85,6 +87,7 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift;;
     --large-body) LARGE=1; shift;;
     --large-size) need_value "$@"; LARGE_MIB="$2"; shift 2;;
+    --large-repeat) need_value "$@"; LARGE_REPEAT="$2"; shift 2;;
     --tls) TLS=1; shift;;
     --tls-key) need_value "$@"; TLS_KEY="$2"; shift 2;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0;;
@@ -92,10 +95,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-for n in "$DURATION" "$WARMUP" "$NATIVE_WARMUP" "$CONNS" "$STREAMS" "$LARGE_MIB"; do
+for n in "$DURATION" "$WARMUP" "$NATIVE_WARMUP" "$CONNS" "$STREAMS" "$LARGE_MIB" "$LARGE_REPEAT"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a whole number: $n" >&2; exit 2; }
 done
-[ "$LARGE_MIB" -ge 1 ] || { echo "--large-size must be >= 1" >&2; exit 2; }
+[ "$LARGE_MIB" -ge 1 ] && [ "$LARGE_REPEAT" -ge 1 ] || { echo "--large-size and --large-repeat must be >= 1" >&2; exit 2; }
 case "$TLS_KEY" in rsa|ec) ;; *) echo "--tls-key: rsa or ec, not '$TLS_KEY'" >&2; exit 2;; esac
 [ "$TLS" = 0 ] || [ "$LARGE" = 0 ] || { echo "--tls and --large-body are separate runs: choose one" >&2; exit 2; }
 [ "$DURATION" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$STREAMS" -ge 1 ] || { echo "--duration, --connections and --streams must be >= 1" >&2; exit 2; }
@@ -157,9 +160,11 @@ if [ "$LARGE" = 1 ]; then
   # Uploads: nginx answers `return 200` before it has read a body (it discards the rest after), so a
   # proxy would get the answer early and could drop the body itself; /sink streams the body
   # (unbuffered) to a small python3 server that reads all of it, then answers 200.
-  truncate -s "${LARGE_MIB}M" "$WORK/large.bin"; truncate -s 64M "$WORK/warm.bin"
+  truncate -s "${LARGE_MIB}M" "$WORK/large.bin"
+  # into the page cache now, or the first proxy measured pays for filling it (nginx, always ~1/4 speed)
+  cat "$WORK/large.bin" > /dev/null
   # nginx workers started by root run as nobody: let them through the temp directory (not list it)
-  chmod 711 "$WORK"; chmod 644 "$WORK/large.bin" "$WORK/warm.bin"
+  chmod 711 "$WORK"; chmod 644 "$WORK/large.bin"
   free_port SINK_PORT
   cat > "$WORK/sink.py" <<'PY'
 import socket, sys, threading
@@ -198,7 +203,6 @@ PY
   SINK_PID=$LAST_PID
   wait_port "$SINK_PORT" "$SINK_PID" 10 || { echo "upload sink did not start:" >&2; cat "$WORK/sink.out" >&2; exit 1; }
   LARGE_LOCS="location = /large { sendfile on; default_type application/octet-stream; alias $WORK/large.bin; }
-           location = /warm { sendfile on; default_type application/octet-stream; alias $WORK/warm.bin; }
            location = /sink { client_max_body_size 0; proxy_request_buffering off; proxy_http_version 1.1;
                               proxy_pass http://127.0.0.1:$SINK_PORT; }"
 fi
@@ -394,34 +398,41 @@ fail_row() { # LABEL MESSAGE
 
 LROWS=()  # --large-body: "proxy|direction|MiB/s|peak RSS|RSS before|notes"
 
-# large_one LABEL PORT PID DIRECTION: a 64 MiB warm-up transfer, then one of LARGE_MIB, curl on the
-# load CPUs, the proxy's RSS (process + children) sampled every 0.5 s while it runs.
+# large_one LABEL PORT PID DIRECTION: LARGE_WARM unmeasured transfers of the full size (a JVM is still
+# compiling its copy loop through the first ones), then LARGE_REPEAT measured ones; curl on the load
+# CPUs; the row gets the median MiB/s and the proxy's peak RSS (process + children, sampled every
+# 0.5 s during the measured transfers).
 large_one() {
-  local label="$1" port="$2" pid="$3" dir="$4" out="$WORK/$1.$4" cp before peak r speed size code notes=""
+  local label="$1" port="$2" pid="$3" dir="$4" out="$WORK/$1.$4" cp before peak r speed size code notes="" i
   local url="http://127.0.0.1:$port" maxt=$(( LARGE_MIB / 8 + 60 ))   # fails below ~8 MiB/s
-  local common=(-s -o /dev/null -H "Host: $HOST_HDR" -H "Expect:") warm big
+  local common=(-s -o /dev/null -H "Host: $HOST_HDR" -H "Expect:") big speeds=()
   if [ "$dir" = download ]; then
-    warm=("$url/warm"); big=(-w '%{speed_download} %{size_download} %{http_code}' "$url/large")
+    big=(-w '%{speed_download} %{size_download} %{http_code}' "$url/large")
   else
-    warm=(-X POST -T "$WORK/warm.bin" "$url/sink")
     big=(-w '%{speed_upload} %{size_upload} %{http_code}' -X POST -T "$WORK/large.bin" "$url/sink")
   fi
-  taskset -c "$LOAD_CPUS" curl "${common[@]}" --max-time 60 "${warm[@]}" >/dev/null 2>&1 || true
-  before=$(rss_mb "$pid"); peak=$before
-  taskset -c "$LOAD_CPUS" curl "${common[@]}" --max-time "$maxt" "${big[@]}" > "$out" 2>&1 &
-  cp=$!; PIDS+=("$cp")
-  while kill -0 "$cp" 2>/dev/null; do
-    r=$(rss_mb "$pid"); [ "$r" -le "$peak" ] || peak=$r
-    sleep 0.5
+  for (( i = 0; i < LARGE_WARM; i++ )); do
+    taskset -c "$LOAD_CPUS" curl "${common[@]}" --max-time "$maxt" "${big[@]}" >/dev/null 2>&1 || true
   done
-  wait "$cp" || notes="curl exit $?; "
-  forget_pid "$cp"
-  read -r speed size code < "$out" || true
-  [ "${code:-}" = 200 ] || notes="${notes}HTTP ${code:-none}; "
-  [ "${size%.*}" = "$(( LARGE_MIB * 1048576 ))" ] || notes="${notes}moved ${size:-0} bytes; "
-  speed=$(awk -v b="${speed:-0}" 'BEGIN { printf "%.0f", b / 1048576 }')
+  before=$(rss_mb "$pid"); peak=$before
+  for (( i = 0; i < LARGE_REPEAT; i++ )); do
+    taskset -c "$LOAD_CPUS" curl "${common[@]}" --max-time "$maxt" "${big[@]}" > "$out" 2>&1 &
+    cp=$!; PIDS+=("$cp")
+    while kill -0 "$cp" 2>/dev/null; do
+      r=$(rss_mb "$pid"); [ "$r" -le "$peak" ] || peak=$r
+      sleep 0.5
+    done
+    wait "$cp" || notes="${notes}curl exit $?; "
+    forget_pid "$cp"
+    read -r speed size code < "$out" || true
+    [ "${code:-}" = 200 ] || notes="${notes}HTTP ${code:-none}; "
+    [ "${size%.*}" = "$(( LARGE_MIB * 1048576 ))" ] || notes="${notes}moved ${size:-0} bytes; "
+    speeds+=("$(awk -v b="${speed:-0}" 'BEGIN { printf "%.0f", b / 1048576 }')")
+  done
+  speed=$(printf '%s\n' "${speeds[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  notes="${notes}runs ${speeds[*]} MiB/s; "
   LROWS+=("$label|$dir|$speed|$peak|$before|${notes%; }")
-  echo "  $label $dir: $speed MiB/s, peak RSS $peak MB (before $before MB)${notes:+; ${notes%; }}" >&2
+  echo "  $label $dir: median $speed MiB/s (${speeds[*]}), peak RSS $peak MB (before $before MB)" >&2
 }
 
 run_large() { # LABEL PORT PID
@@ -593,7 +604,7 @@ else
 } > "$TABLE"
 fi
 echo
-[ "$LARGE" != 1 ] || echo "large bodies: ${LARGE_MIB} MiB per transfer, one curl at a time"
+[ "$LARGE" != 1 ] || echo "large bodies: ${LARGE_MIB} MiB per transfer, one curl at a time, median of $LARGE_REPEAT after 2 unmeasured"
 cat "$TABLE"
 [ -z "$GH_NOTE" ] || echo "warning: $GH_NOTE" >&2
 
@@ -609,7 +620,7 @@ if [ "$RECORD" = 1 ]; then
     echo "- command: \`bench/compare.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $RUN_REVISION"
     echo "- machine: $RUN_MACHINE; load average before the run $LOAD_BEFORE"
     [ "$TLS" != 1 ] || echo "- TLS (--tls): one self-signed $( [ "$TLS_KEY" = rsa ] && echo "RSA 2048" || echo "EC P-256" ) certificate for $HOST_HDR on every proxy, h2load with SNI $HOST_HDR; HTTPS/1.1 keep-alive, h2 over TLS (ALPN), and handshakes = HTTP/1.1 with Connection: close (one new TCP and TLS connection per request; h2load resumes TLS 1.3 sessions after its first connection)"
-    [ "$LARGE" != 1 ] || echo "- large bodies (--large-body): ${LARGE_MIB} MiB per transfer, one curl download (sendfile on the backend) and one upload (to a body-reading sink) per proxy after a 64 MiB warm-up; MiB/s is curl's average, peak RSS sampled every 0.5 s"
+    [ "$LARGE" != 1 ] || echo "- large bodies (--large-body): ${LARGE_MIB} MiB per transfer, curl downloads (sendfile on the backend, file in the page cache) and uploads (to a body-reading sink), 2 unmeasured then $LARGE_REPEAT measured each way per proxy; MiB/s is the median of curl's averages, peak RSS sampled every 0.5 s"
     echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS ($NPROXY proxy CPU(s)), $CONNS connections, ${DURATION} s measured after" \
          "${WARMUP} s (appliance) / ${NATIVE_WARMUP} s (others) of warm-up and a ${SETTLE} s second pass, h2load $STREAMS streams per connection," \
          "appliance JVM flags \`$JVM_OPTS\`, nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v 2>/dev/null | awk 'NR==1 {print $3}')"
