@@ -241,7 +241,7 @@ public class CertificateService {
         }
     }
 
-    private String nameFor(String requested, CertificateBundle bundle) {
+    private static String nameFor(String requested, CertificateBundle bundle) {
         String name = requested == null ? "" : requested.trim();
         if (name.isEmpty()) {
             name = defaultName(bundle);
@@ -254,8 +254,8 @@ public class CertificateService {
     }
 
     /** The first DNS name of the certificate, made into a valid name. */
-    private String defaultName(CertificateBundle bundle) {
-        List<String> sans = CertificateDetails.of(List.of(bundle.leaf()), clock).subjectAlternativeNames();
+    private static String defaultName(CertificateBundle bundle) {
+        List<String> sans = CertificateDetails.subjectAlternativeNames(bundle.leaf());
         String first = sans.isEmpty() ? "certificate" : sans.get(0);
         String name = first.toLowerCase(Locale.ROOT).replace("*.", "wildcard.").replaceAll("[^a-z0-9._-]", "-");
         name = name.replaceAll("^[^a-z0-9]+", "");
@@ -293,8 +293,8 @@ public class CertificateService {
         return reader.readChainOnly(certificate.chainPem()).get(0);
     }
 
-    private String names(X509Certificate leaf) {
-        List<String> sans = CertificateDetails.of(List.of(leaf), clock).subjectAlternativeNames();
+    private static String names(X509Certificate leaf) {
+        List<String> sans = CertificateDetails.subjectAlternativeNames(leaf);
         return sans.isEmpty() ? "no DNS names" : String.join(", ", sans);
     }
 

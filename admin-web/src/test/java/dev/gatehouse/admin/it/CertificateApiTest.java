@@ -6,6 +6,7 @@ import dev.gatehouse.admin.certificate.bundle.TestPki;
 import dev.gatehouse.admin.certificate.bundle.TestPki.Chain;
 import dev.gatehouse.admin.certificate.bundle.TestPki.Credential;
 import dev.gatehouse.engine.ProxyEngine;
+import dev.gatehouse.engine.TlsTestClient;
 import dev.gatehouse.storage.secret.MasterKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +140,7 @@ class CertificateApiTest {
                 .containsEntry("hsts", true).containsEntry("hstsMaxAge", 31536000);
 
         int https = engine.httpsPort();
-        TlsClients.CurlAnswer secure = TlsClients.curl("https://" + host + ":" + https + "/over-tls", host, https,
+        Curl.Answer secure = Curl.run("https://" + host + ":" + https + "/over-tls", host, https,
                 chain.root().certificatePem());
         assertThat(secure.exitCode()).as(secure.stderr()).isZero();
         assertThat(secure.status()).isEqualTo(200);
@@ -147,7 +148,7 @@ class CertificateApiTest {
         assertThat(secure.header("Strict-Transport-Security")).isEqualTo("max-age=31536000");
 
         int http = engine.httpPort();
-        TlsClients.CurlAnswer plain = TlsClients.curl("http://" + host + ":" + http + "/a/b?c=d", host, http, null);
+        Curl.Answer plain = Curl.run("http://" + host + ":" + http + "/a/b?c=d", host, http, null);
         assertThat(plain.status()).isEqualTo(301);
         assertThat(plain.header("Location")).isEqualTo("https://" + host + ":" + https + "/a/b?c=d");
         assertThat(plain.header("Strict-Transport-Security")).as("never over plain HTTP").isNull();
@@ -274,20 +275,20 @@ class CertificateApiTest {
         api.createBackend(backend, origin.address());
         api.create("/api/v1/sites", json(Map.of("hostnames", List.of(host), "backend", backend, "certificate", name)));
         int https = engine.httpsPort();
-        assertThat(TlsClients.presentedCertificate(https, host).getSerialNumber())
+        assertThat(TlsTestClient.presentedCertificate(https, host).getSerialNumber())
                 .isEqualTo(first.certificate().getSerialNumber());
 
         Credential renewed = PKI.rsaLeaf(host);
         api.put("/api/v1/certificates/" + id, json(pemUpload(null, renewed.certificatePem(), renewed.pkcs8Pem())))
                 .expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo(name);
-        assertThat(TlsClients.presentedCertificate(https, host).getSerialNumber())
+        assertThat(TlsTestClient.presentedCertificate(https, host).getSerialNumber())
                 .isEqualTo(renewed.certificate().getSerialNumber());
 
         Credential elsewhere = PKI.rsaLeaf("other-" + host);
         api.put("/api/v1/certificates/" + id, json(pemUpload(null, elsewhere.certificatePem(), elsewhere.pkcs8Pem())))
                 .expectStatus().isBadRequest().expectBody()
                 .jsonPath("$.errors[0].message").value(m -> assertThat((String) m).contains("does not cover '" + host));
-        assertThat(TlsClients.presentedCertificate(https, host).getSerialNumber())
+        assertThat(TlsTestClient.presentedCertificate(https, host).getSerialNumber())
                 .as("a refused replacement changes nothing").isEqualTo(renewed.certificate().getSerialNumber());
     }
 
@@ -315,11 +316,11 @@ class CertificateApiTest {
     @Test
     void unknownNamesGetTheDefaultCertificateAndTheDefaultSite() throws Exception {
         int https = engine.httpsPort();
-        var unknown = TlsClients.presentedCertificate(https, "nobody-" + unique("x") + ".example.test");
-        var none = TlsClients.presentedCertificate(https, null);
+        var unknown = TlsTestClient.presentedCertificate(https, "nobody-" + unique("x") + ".example.test");
+        var none = TlsTestClient.presentedCertificate(https, null);
         assertThat(unknown.getSubjectX500Principal().getName()).isEqualTo("CN=gatehouse.invalid");
         assertThat(none).isEqualTo(unknown);
-        TlsClients.CurlAnswer answer = TlsClients.curl("https://nobody.example.test:" + https + "/",
+        Curl.Answer answer = Curl.run("https://nobody.example.test:" + https + "/",
                 "nobody.example.test", https, null, "--insecure");
         assertThat(answer.status()).isEqualTo(404);
     }

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.admin.StartupFailures;
 import dev.gatehouse.admin.certificate.bundle.TestPki;
 import dev.gatehouse.engine.ProxyEngine;
+import dev.gatehouse.engine.TlsTestClient;
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.config.SnapshotJson;
@@ -119,15 +120,15 @@ class LifecycleTest {
                         + ",\"privateKey\":" + jsonString(leaf.pkcs8Pem()) + "}");
                 api.create("/api/v1/sites", "{\"hostnames\":[\"secure.example.test\"],\"backend\":\"app\","
                         + "\"certificate\":\"secure\"}");
-                defaultSerial = TlsClients.presentedCertificate(first.bean(ProxyEngine.class).httpsPort(), null)
+                defaultSerial = TlsTestClient.presentedCertificate(first.bean(ProxyEngine.class).httpsPort(), null)
                         .getSerialNumber();
             }
             try (RunningGatehouse second = RunningGatehouse.start(dataDir)) {
                 int https = second.bean(ProxyEngine.class).httpsPort();
-                assertThat(TlsClients.presentedCertificate(https, "secure.example.test").getSerialNumber())
+                assertThat(TlsTestClient.presentedCertificate(https, "secure.example.test").getSerialNumber())
                         .as("the stored revision runs again, its key read back from the encrypted table")
                         .isEqualTo(leaf.certificate().getSerialNumber());
-                assertThat(TlsClients.presentedCertificate(https, null).getSerialNumber())
+                assertThat(TlsTestClient.presentedCertificate(https, null).getSerialNumber())
                         .as("the default certificate is generated once").isEqualTo(defaultSerial);
             }
         }

@@ -46,29 +46,6 @@ public final class RoutingTable<B> {
     }
 
     /**
-     * The route for a request, or null when no enabled site has this host name or the site has no
-     * route for the path ({@link #hasSite} tells which).
-     *
-     * @param host a host name as returned by {@link HostNames#fromHostHeader}: lower-case, no port
-     * @param path the request path without query string, starting with '/'
-     */
-    public Route<B> route(String host, String path) {
-        CompiledSite<B> site = site(host);
-        return site == null ? null : site.route(path);
-    }
-
-    /** True when an enabled site answers this (normalised) host name. */
-    public boolean hasSite(String host) {
-        return site(host) != null;
-    }
-
-    /** The id of the enabled site answering this (normalised) host name, or null. */
-    public String siteId(String host) {
-        CompiledSite<B> site = site(host);
-        return site == null ? null : site.id();
-    }
-
-    /**
      * The enabled site answering this (normalised) host name, or null: the exact name first, then a
      * wildcard standing for its first label. The only host matcher of the engine: TLS certificate
      * selection (SNI) uses it too, so both always agree on which site owns a name.

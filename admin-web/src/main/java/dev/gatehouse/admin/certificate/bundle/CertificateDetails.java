@@ -113,7 +113,7 @@ public record CertificateDetails(String subject, List<String> subjectAlternative
     }
 
     /** DNS names and IP addresses; other name types (email, URI, ...) do not matter for a web server. */
-    static List<String> subjectAlternativeNames(X509Certificate certificate) {
+    public static List<String> subjectAlternativeNames(X509Certificate certificate) {
         Collection<List<?>> names;
         try {
             names = certificate.getSubjectAlternativeNames();

@@ -1,26 +1,24 @@
 package dev.gatehouse.admin.it;
 
-import dev.gatehouse.engine.TlsTestClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real TLS clients against the appliance's HTTPS port: curl as a user runs it, and the engine tests'
- * JDK client that only wants to know which certificate the server presents for a server name.
+ * curl against the appliance's HTTPS port, as a user runs it (which certificate is presented for a
+ * server name is the engine tests' {@code TlsTestClient}'s question).
  */
-final class TlsClients {
+final class Curl {
 
-    private TlsClients() {
+    private Curl() {
     }
 
     /** What curl printed: status code, headers and body of one request. */
-    record CurlAnswer(int exitCode, String headers, String body, String stderr) {
+    record Answer(int exitCode, String headers, String body, String stderr) {
 
         int status() {
             String first = headers.lines().findFirst().orElse("");
@@ -41,7 +39,7 @@ final class TlsClients {
      *
      * @param caPem the PEM certificates curl trusts, or null for plain HTTP
      */
-    static CurlAnswer curl(String url, String host, int port, String caPem, String... extra) throws IOException,
+    static Answer run(String url, String host, int port, String caPem, String... extra) throws IOException,
             InterruptedException {
         Path dir = Files.createTempDirectory("gatehouse-curl");
         try {
@@ -61,7 +59,7 @@ final class TlsClients {
                 process.destroyForcibly();
                 throw new AssertionError("curl " + url + " did not finish in 30 s");
             }
-            return new CurlAnswer(process.exitValue(), read(headers), read(body), read(dir.resolve("stderr")));
+            return new Answer(process.exitValue(), read(headers), read(body), read(dir.resolve("stderr")));
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path file : files.toList()) {
@@ -74,13 +72,5 @@ final class TlsClients {
 
     private static String read(Path file) throws IOException {
         return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    }
-
-    /**
-     * The certificate the server presents in a TLS handshake with this server name (none when
-     * {@code serverName} is null), whoever issued it: what is served is the question, not trust.
-     */
-    static X509Certificate presentedCertificate(int port, String serverName) throws IOException {
-        return TlsTestClient.presentedCertificate(port, serverName);
     }
 }
