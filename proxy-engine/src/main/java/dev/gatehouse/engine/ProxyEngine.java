@@ -1,6 +1,7 @@
 package dev.gatehouse.engine;
 
 import dev.gatehouse.engine.ApplyResult.Outcome;
+import dev.gatehouse.engine.balancing.ServerStatus;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.forward.NettyForwarder;
@@ -33,6 +34,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -312,7 +314,8 @@ public final class ProxyEngine implements AutoCloseable {
                     kept.add(old);
                     return old;
                 }
-                Upstream fresh = Upstream.open(definition, forwarder);
+                // A changed backend: servers it keeps carry their health over.
+                Upstream fresh = Upstream.open(definition, forwarder, old);
                 opened.add(fresh);
                 return fresh;
             }).table();
@@ -371,6 +374,17 @@ public final class ProxyEngine implements AutoCloseable {
     }
 
     /** The table serving traffic now; for tests in this package. */
+    /**
+     * Each live backend's servers, by backend name: up / down / ejected / draining / drained, the
+     * last health check, requests in flight and requests started. A moment's snapshot, cheap
+     * enough to poll every second; safe from any thread.
+     */
+    public Map<String, List<ServerStatus>> backendStatus() {
+        Map<String, List<ServerStatus>> status = new TreeMap<>();
+        live.get().table().backends().forEach((name, upstream) -> status.put(name, upstream.serverStatus()));
+        return status;
+    }
+
     RoutingTable<Upstream> liveTable() {
         return live.get().table();
     }

@@ -48,10 +48,15 @@ final class TestOrigin implements AutoCloseable {
 
     private TestOrigin(String name, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> custom,
                        Duration idleTimeout) {
+        this(name, custom, idleTimeout, 0);
+    }
+
+    private TestOrigin(String name, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> custom,
+                       Duration idleTimeout, int port) {
         this.name = name;
         HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
-                .port(0)
+                .port(port)
                 .httpRequestDecoder(spec -> spec.maxHeaderSize(64 * 1024))
                 // doOnConnection fires per HTTP request; channel init fires once per TCP connection.
                 .doOnChannelInit((observer, channel, remote) -> {
@@ -68,6 +73,11 @@ final class TestOrigin implements AutoCloseable {
 
     static TestOrigin start(String name, BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
         return new TestOrigin(name, handler, null);
+    }
+
+    /** An origin on a given port: the same server again after a {@link #close()}. */
+    static TestOrigin startOnPort(String name, int port) {
+        return new TestOrigin(name, null, null, port);
     }
 
     /** An origin that closes keep-alive connections idle for longer than {@code idleTimeout}. */

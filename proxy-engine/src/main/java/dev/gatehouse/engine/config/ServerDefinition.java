@@ -5,8 +5,33 @@ package dev.gatehouse.engine.config;
  *
  * @param host a hostname, IPv4 address or IPv6 address (without brackets)
  * @param port 1-65535
+ * @param weight relative share of requests under the weighted policies, 1-1000; default 1
+ * @param backup used only while no primary (non-backup) server of the backend is eligible; default false
+ * @param drained takes no new requests (those in flight finish); default false
  */
-public record ServerDefinition(String host, int port) {
+public record ServerDefinition(String host, int port, int weight, boolean backup, boolean drained) {
+
+    /** Default of {@link #weight()}. */
+    public static final int DEFAULT_WEIGHT = 1;
+    /** Largest {@link #weight()}. */
+    public static final int MAX_WEIGHT = 1000;
+
+    /** A primary server of weight 1, not drained. */
+    public ServerDefinition(String host, int port) {
+        this(host, port, DEFAULT_WEIGHT, false, false);
+    }
+
+    public ServerDefinition withWeight(int weight) {
+        return new ServerDefinition(host, port, weight, backup, drained);
+    }
+
+    public ServerDefinition asBackup() {
+        return new ServerDefinition(host, port, weight, true, drained);
+    }
+
+    public ServerDefinition withDrained(boolean drained) {
+        return new ServerDefinition(host, port, weight, backup, drained);
+    }
 
     /**
      * Parses {@code host:port} or {@code [v6]:port}.

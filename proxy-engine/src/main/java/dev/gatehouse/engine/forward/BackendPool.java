@@ -29,4 +29,14 @@ public interface BackendPool {
     default int requestsInFlight() {
         return 0;
     }
+
+    /** Requests in flight on server {@code server} of the backend, over all event loops. Default: none counted. */
+    default int activeRequests(int server) {
+        return 0;
+    }
+
+    /** Requests started on server {@code server} since the pool was opened. Default: none counted. */
+    default long startedRequests(int server) {
+        return 0;
+    }
 }

@@ -1,5 +1,8 @@
 package dev.gatehouse.engine.forward;
 
+import dev.gatehouse.engine.balancing.BackendServers;
+import dev.gatehouse.engine.balancing.Balancer;
+import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.errorpage.ErrorPage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -143,6 +146,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private boolean skippingInterim;
     /** The site's Strict-Transport-Security value for this exchange's response, or null. */
     private AsciiString strictTransportSecurity;
+    /** The exchange's server (index in its backend) while counted in on the loop's server state, else -1. */
+    private int server = -1;
+    /** Servers the request has tried, a bit per index: a retry goes elsewhere. */
+    private long tried;
+    private int retries;
+    /** The Set-Cookie value a sticky-cookie backend's response gets, or null. */
+    private String stickyCookie;
 
     ClientConnection(NettyForwarder forwarder, LoopContext loop, boolean http2, boolean secure) {
         this.forwarder = forwarder;
@@ -330,8 +340,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
                 codecCtx.writeAndFlush(CONTINUE.duplicate(), codecCtx.voidPromise());
             }
         }
-        int server = target.nextServerIndex();
-        BackendConnection connection = pool.acquire(server);
+        pool.servers.deposit();
+        tried = 0;
+        retries = 0;
+        stickyCookie = null;
+        boolean stickyPolicy = target.definition().balancing() == LoadBalancing.STICKY_COOKIE;
+        int sticky = stickyPolicy ? stickyServer(headers, target.balancing()) : -1;
+        int chosen = target.balancing().select(pool.servers, 0, clientHash(), sticky);
+        if (chosen == Balancer.NONE) {
+            // Every server is known to be down or drained: say so at once instead of after a timeout.
+            failExchange(ErrorPage.BAD_GATEWAY);
+            return true;
+        }
+        beginOn(chosen);
+        if (chosen == sticky) {
+            stickyCookie = null; // the client's cookie names this server already
+        }
+        BackendConnection connection = pool.acquire(chosen);
         if (connection != null) {
             connection.owner = this;
             connection.reused = true;
@@ -341,9 +366,83 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             connection.ctx.write(outgoing, connection.ctx.voidPromise());
             backendFlushPending = true;
         } else {
-            openBackend(pool, server, outgoing, false);
+            openBackend(pool, chosen, outgoing, false);
         }
         return true;
+    }
+
+    private int clientHash() {
+        return clientAddress == null ? 0 : clientAddress.hashCode();
+    }
+
+    /** Counts the exchange in on a server of its backend (least-connections, the dashboard). */
+    private void beginOn(int chosen) {
+        server = chosen;
+        upstreamPool.servers.begin(chosen);
+        if (upstream.definition().balancing() == LoadBalancing.STICKY_COOKIE) {
+            stickyCookie = BackendServers.STICKY_COOKIE + "=" + upstream.balancing().cookieToken(chosen)
+                    + (secure ? "; Path=/; HttpOnly; SameSite=Lax; Secure" : "; Path=/; HttpOnly; SameSite=Lax");
+        }
+    }
+
+    private void leaveServer() {
+        if (server >= 0) {
+            upstreamPool.servers.end(server);
+            server = -1;
+        }
+    }
+
+    /** The server a request's sticky cookie names, or -1. */
+    private static int stickyServer(HttpHeaders headers, BackendServers servers) {
+        for (String cookies : headers.getAll(HttpHeaderNames.COOKIE)) {
+            int at = cookies.indexOf(BackendServers.STICKY_COOKIE + "=");
+            while (at >= 0) {
+                boolean nameStart = at == 0 || cookies.charAt(at - 1) == ' ' || cookies.charAt(at - 1) == ';';
+                int valueStart = at + BackendServers.STICKY_COOKIE.length() + 1;
+                if (nameStart) {
+                    int end = cookies.indexOf(';', valueStart);
+                    return servers.serverForCookie(cookies.substring(valueStart, end < 0 ? cookies.length() : end).trim());
+                }
+                at = cookies.indexOf(BackendServers.STICKY_COOKIE + "=", valueStart);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Another server for the request, taken from the retry budget, or {@link Balancer#NONE} when
+     * the backend's retry limit, its eligible servers or the budget do not allow one.
+     */
+    private int retryTarget() {
+        if (upstream == null || server < 0 || retries >= upstream.definition().maxRetries()) {
+            return Balancer.NONE;
+        }
+        long triedNow = tried | (1L << server);
+        int next = upstream.balancing().select(upstreamPool.servers, triedNow, clientHash(), -1);
+        if (next == Balancer.NONE || !upstreamPool.servers.withdrawRetry()) {
+            return Balancer.NONE;
+        }
+        return next;
+    }
+
+    /**
+     * Moves the exchange to server {@code next}: with {@code replay} the request head (and the end
+     * of its empty body) is sent again; otherwise what waits in {@link #pending} (nothing was sent).
+     */
+    private void retryOn(int next, boolean replay) {
+        if (log.isDebugEnabled()) {
+            log.debug("backend {}: retrying on server {} after server {} failed", upstream.name(),
+                    upstream.server(next), upstream.server(server));
+        }
+        tried |= 1L << server;
+        retries++;
+        leaveServer();
+        beginOn(next);
+        if (replay) {
+            openBackend(upstreamPool, next, request, true);
+        } else {
+            connectTo(upstreamPool, next);
+        }
     }
 
     /**
@@ -352,9 +451,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
      * before this returns.
      */
     private void openBackend(NettyBackendPool.LoopPool pool, int server, HttpRequest outgoing, boolean withEnd) {
-        BackendConnection connection = new BackendConnection(pool, server, this);
-        connection.headRequest = head;
-        backend = connection;
         if (pending == null) {
             pending = new ArrayList<>(4);
         }
@@ -362,6 +458,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (withEnd) {
             pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
         }
+        connectTo(pool, server);
+    }
+
+    /** Opens a new backend connection; what waits in {@link #pending} goes out once it is up. */
+    private void connectTo(NettyBackendPool.LoopPool pool, int server) {
+        BackendConnection connection = new BackendConnection(pool, server, this);
+        connection.headRequest = head;
+        backend = connection;
         pool.connect(connection);
     }
 
@@ -529,6 +633,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             log.debug("backend {} server {}: connect failed: {}", connection.pool.backend.name,
                     connection.pool.backend.servers[connection.server], cause.toString());
         }
+        if (upstream != null && server >= 0) {
+            upstream.balancing().recordFailure(server);
+            // Nothing reached the server: any request may go elsewhere.
+            int next = retryTarget();
+            if (next != Balancer.NONE) {
+                retryOn(next, false);
+                return;
+            }
+        }
         failExchange(ErrorPage.BAD_GATEWAY);
     }
 
@@ -556,10 +669,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             if (log.isDebugEnabled()) {
                 log.debug("backend {} sent a malformed response: {}", upstream.name(), response.decoderResult().cause().toString());
             }
+            recordFailure();
             failExchange(ErrorPage.BAD_GATEWAY);
             return;
         }
         int code = response.status().code();
+        if (code >= 500) {
+            recordFailure();
+            if ((code == 502 || code == 503) && retryable && requestDone) {
+                int next = retryTarget();
+                if (next != Balancer.NONE) {
+                    // The failed server's answer is dropped with its connection (it may have a body).
+                    ReferenceCountUtil.release(response);
+                    closeBackend();
+                    retryOn(next, true);
+                    return;
+                }
+            }
+        } else if (code >= 200 && server >= 0) {
+            upstream.balancing().recordSuccess(server);
+        }
         if (code < 200) {
             if (code == 101) {
                 // We never ask for an upgrade (Upgrade is hop-by-hop): an out-of-protocol answer.
@@ -593,6 +722,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (strictTransportSecurity != null) {
             // The operator's policy wins over whatever the backend says.
             headers.set(STRICT_TRANSPORT_SECURITY, strictTransportSecurity);
+        }
+        if (stickyCookie != null) {
+            headers.add(HttpHeaderNames.SET_COOKIE, stickyCookie);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         responseStarted = true;
@@ -687,6 +819,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             log.debug("backend {} closed the connection {}", connection.pool.backend.name,
                     responseStarted ? "in the middle of the response" : "before answering");
         }
+        recordFailure();
+        if (!responseStarted && retryable && requestDone) {
+            int next = retryTarget();
+            if (next != Balancer.NONE) {
+                retryOn(next, true);
+                return;
+            }
+        }
         failExchange(ErrorPage.BAD_GATEWAY);
     }
 
@@ -698,6 +838,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             log.debug("backend {} did not answer within {} ms", connection.pool.backend.name,
                     TimeUnit.NANOSECONDS.toMillis(connection.pool.backend.responseTimeoutNanos));
         }
+        // Not retried: the server may be working on it.
+        recordFailure();
         failExchange(ErrorPage.GATEWAY_TIMEOUT);
     }
 
@@ -813,9 +955,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         connection.channel.close();
     }
 
+    private void recordFailure() {
+        if (upstream != null && server >= 0) {
+            upstream.balancing().recordFailure(server);
+        }
+    }
+
     private void releaseUpstream() {
         Upstream used = upstream;
         if (used != null) {
+            leaveServer();
             upstream = null;
             upstreamPool.exit(used);
             upstreamPool = null;

@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.forward;
 
+import dev.gatehouse.engine.balancing.HealthProbe;
 import dev.gatehouse.engine.config.BackendDefinition;
 
 import java.net.InetSocketAddress;
@@ -15,7 +16,8 @@ import java.util.List;
  * <ul>
  *   <li>stream both bodies, never aggregate; drop hop-by-hop headers both ways and set the
  *       X-Forwarded-* headers ({@link ProxyHeaders}); pass Host unchanged;</li>
- *   <li>pick the server with {@link Upstream#nextServerIndex()}; hold a reference on the
+ *   <li>pick the server with {@link Upstream#balancing()}, report each outcome to it (passive
+ *       health checks) and retry elsewhere by its rules; hold a reference on the
  *       {@link Upstream} for as long as a request uses it (its own, or one per event loop kept by the
  *       pool and given back after {@link BackendPool#retire}), so a removed backend's pool closes
  *       only after its last request;</li>
@@ -35,4 +37,9 @@ public interface Forwarder {
      *     host names unresolved)
      */
     BackendPool openPool(BackendDefinition backend, List<InetSocketAddress> servers);
+
+    /** Sends backends' active health checks; null (the default) when this forwarder cannot. */
+    default HealthProbe healthProbe() {
+        return null;
+    }
 }

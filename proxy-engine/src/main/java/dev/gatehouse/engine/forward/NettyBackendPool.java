@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.forward;
 
+import dev.gatehouse.engine.balancing.LoopServerState;
 import dev.gatehouse.engine.config.BackendDefinition;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -82,6 +83,28 @@ final class NettyBackendPool implements BackendPool {
     }
 
     @Override
+    public int activeRequests(int server) {
+        int requests = 0;
+        for (LoopPool pool : byLoop) {
+            if (pool != null) {
+                requests += pool.servers.activeRequests(server);
+            }
+        }
+        return requests;
+    }
+
+    @Override
+    public long startedRequests(int server) {
+        long requests = 0;
+        for (LoopPool pool : byLoop) {
+            if (pool != null) {
+                requests += pool.servers.startedRequests(server);
+            }
+        }
+        return requests;
+    }
+
+    @Override
     public int requestsInFlight() {
         int requests = 0;
         for (LoopPool pool : byLoop) {
@@ -130,6 +153,8 @@ final class NettyBackendPool implements BackendPool {
 
         final NettyBackendPool backend;
         final LoopContext loop;
+        /** This loop's requests per server, balancing position and retry budget. */
+        final LoopServerState servers;
         private final ArrayDeque<BackendConnection>[] idle;
         private final Bootstrap[] bootstraps;
         private boolean closed;
@@ -142,6 +167,7 @@ final class NettyBackendPool implements BackendPool {
             this.backend = backend;
             this.loop = loop;
             int servers = backend.servers.length;
+            this.servers = new LoopServerState(servers);
             this.idle = new ArrayDeque[servers];
             this.bootstraps = new Bootstrap[servers];
             for (int i = 0; i < servers; i++) {

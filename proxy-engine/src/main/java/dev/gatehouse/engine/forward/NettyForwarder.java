@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.forward;
 
+import dev.gatehouse.engine.balancing.HealthProbe;
 import dev.gatehouse.engine.config.BackendDefinition;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -107,6 +108,7 @@ public final class NettyForwarder implements Forwarder {
     private final Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
     private final StreamInitializer plainStreams = new StreamInitializer(false);
     private final StreamInitializer secureStreams = new StreamInitializer(true);
+    private final HealthProbe healthProbe;
 
     /**
      * @param group the event loops client connections are accepted on; backend connections are
@@ -127,6 +129,7 @@ public final class NettyForwarder implements Forwarder {
         }
         this.loopsByExecutor = byExecutor;
         this.loops = List.copyOf(contexts);
+        this.healthProbe = new NettyHealthProbe(this, contexts.get(0).loop());
         // Non-blocking DNS for backends named by host name (IP literals skip it).
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(datagramChannelClass)
@@ -163,6 +166,12 @@ public final class NettyForwarder implements Forwarder {
     @Override
     public BackendPool openPool(BackendDefinition backend, List<InetSocketAddress> servers) {
         return new NettyBackendPool(this, backend, servers.toArray(InetSocketAddress[]::new));
+    }
+
+    /** Health checks of every backend run on the first event loop: a few connections per interval. */
+    @Override
+    public HealthProbe healthProbe() {
+        return healthProbe;
     }
 
     /** Sets up a connection accepted by a plain HTTP listener: {@code initClientChannel(channel, null)}. */

@@ -1,5 +1,7 @@
 package dev.gatehouse.engine.forward;
 
+import dev.gatehouse.engine.balancing.BackendServers;
+import dev.gatehouse.engine.balancing.ServerStatus;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import io.netty.util.NetUtil;
@@ -27,25 +29,41 @@ public final class Upstream {
     private final BackendDefinition definition;
     private final InetSocketAddress[] servers;
     private final BackendPool pool;
-    private final AtomicInteger nextServer = new AtomicInteger();
+    private final BackendServers balancing;
     /** 1 for the live table + 1 per retained request or pool-held reference; 0 = disposed, never revived. */
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile boolean retired;
 
-    private Upstream(BackendDefinition definition, InetSocketAddress[] servers, BackendPool pool) {
+    private Upstream(BackendDefinition definition, InetSocketAddress[] servers, BackendPool pool, BackendServers balancing) {
         this.definition = definition;
         this.servers = servers;
         this.pool = pool;
+        this.balancing = balancing;
     }
 
-    /** Resolves nothing: IP literals become addresses, host names stay unresolved for the transport's resolver. */
+    /** A new backend: {@code open(definition, forwarder, null)}. */
     public static Upstream open(BackendDefinition definition, Forwarder forwarder) {
+        return open(definition, forwarder, null);
+    }
+
+    /**
+     * Opens the run-time form of a backend and starts its active health check, if any. Resolves
+     * nothing: IP literals become addresses, host names stay unresolved for the transport's resolver.
+     *
+     * @param previous the backend of the same name this one replaces, or null: servers it shares
+     *     with it (same address) keep their health
+     */
+    public static Upstream open(BackendDefinition definition, Forwarder forwarder, Upstream previous) {
         List<ServerDefinition> serverDefinitions = definition.servers();
         InetSocketAddress[] addresses = new InetSocketAddress[serverDefinitions.size()];
         for (int i = 0; i < addresses.length; i++) {
             addresses[i] = socketAddress(serverDefinitions.get(i));
         }
-        return new Upstream(definition, addresses, forwarder.openPool(definition, List.of(addresses)));
+        BackendServers balancing = new BackendServers(definition, addresses,
+                previous == null ? null : previous.balancing, forwarder.healthProbe());
+        Upstream upstream = new Upstream(definition, addresses, forwarder.openPool(definition, List.of(addresses)), balancing);
+        balancing.start();
+        return upstream;
     }
 
     static InetSocketAddress socketAddress(ServerDefinition server) {
@@ -80,10 +98,14 @@ public final class Upstream {
         return servers[index];
     }
 
-    /** The next server in round-robin order; lock-free, safe from any thread. */
-    public int nextServerIndex() {
-        int n = servers.length;
-        return n == 1 ? 0 : (nextServer.getAndIncrement() & Integer.MAX_VALUE) % n;
+    /** The servers' health, the eligible ones, and the choice among them. */
+    public BackendServers balancing() {
+        return balancing;
+    }
+
+    /** Each server's state now, with the requests the pool counts for it. */
+    public List<ServerStatus> serverStatus() {
+        return balancing.status(pool::activeRequests, pool::startedRequests);
     }
 
     /**
@@ -113,6 +135,7 @@ public final class Upstream {
     public void retire() {
         if (!retired) {
             retired = true;
+            balancing.stop();
             pool.retire(this);
             release();
         }

@@ -1,9 +1,12 @@
 package dev.gatehouse.engine.routing;
 
 import dev.gatehouse.engine.ConfigError;
+import dev.gatehouse.engine.balancing.Balancer;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
@@ -138,8 +141,62 @@ public final class RoutingTableCompiler {
             validateServers(object, backend.servers(), errors);
             validateTimeout(object, "connectTimeout", backend.connectTimeout(), errors);
             validateTimeout(object, "responseTimeout", backend.responseTimeout(), errors);
+            validateBalancing(object, backend, errors);
         }
         return names;
+    }
+
+    private static void validateBalancing(String object, BackendDefinition backend, List<ConfigError> errors) {
+        List<ServerDefinition> servers = backend.servers();
+        if (servers.size() > Balancer.MAX_SERVERS) {
+            errors.add(new ConfigError(object, "servers", "a backend has at most " + Balancer.MAX_SERVERS
+                    + " servers, this one has " + servers.size()));
+        }
+        if (!servers.isEmpty() && servers.stream().allMatch(ServerDefinition::backup)) {
+            errors.add(new ConfigError(object, "servers", "a backend needs at least one server that is not a backup"));
+        }
+        Set<String> addresses = new HashSet<>();
+        for (int i = 0; i < servers.size(); i++) {
+            ServerDefinition server = servers.get(i);
+            if (server.weight() < 1 || server.weight() > ServerDefinition.MAX_WEIGHT) {
+                errors.add(new ConfigError(object, "servers[" + i + "].weight", "weight " + server.weight()
+                        + " is out of range; weights are 1-" + ServerDefinition.MAX_WEIGHT));
+            }
+            if (server.host() != null && !addresses.add(server.address())) {
+                errors.add(new ConfigError(object, "servers[" + i + "]", "server " + server.address() + " is listed twice"));
+            }
+        }
+        if (backend.maxRetries() < 0 || backend.maxRetries() > BackendDefinition.MAX_RETRIES) {
+            errors.add(new ConfigError(object, "maxRetries", "maxRetries " + backend.maxRetries()
+                    + " is out of range; use 0-" + BackendDefinition.MAX_RETRIES));
+        }
+        PassiveHealthDefinition passive = backend.passiveHealth();
+        if (passive.maxFailures() < 0) {
+            errors.add(new ConfigError(object, "passiveHealth.maxFailures", "maxFailures must be 0 (off) or more, was "
+                    + passive.maxFailures()));
+        }
+        validateTimeout(object, "passiveHealth.ejectFor", passive.ejectFor(), errors);
+        HealthCheckDefinition check = backend.healthCheck();
+        if (check != null) {
+            if (!check.path().startsWith("/") || check.path().chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                errors.add(new ConfigError(object, "healthCheck.path", "health check path '" + check.path()
+                        + "' must start with '/' and contain no spaces or control characters"));
+            }
+            validateTimeout(object, "healthCheck.interval", check.interval(), errors);
+            validateTimeout(object, "healthCheck.timeout", check.timeout(), errors);
+            if (check.timeout().compareTo(check.interval()) >= 0) {
+                errors.add(new ConfigError(object, "healthCheck.timeout", "the check timeout (" + check.timeout().toMillis()
+                        + " ms) must be shorter than its interval (" + check.interval().toMillis() + " ms)"));
+            }
+            if (check.expectedStatusMin() < 100 || check.expectedStatusMax() > 599
+                    || check.expectedStatusMin() > check.expectedStatusMax()) {
+                errors.add(new ConfigError(object, "healthCheck.expectedStatus", "expected status "
+                        + check.expectedStatusMin() + "-" + check.expectedStatusMax() + " is not a range within 100-599"));
+            }
+            if (check.healthyThreshold() < 1 || check.unhealthyThreshold() < 1) {
+                errors.add(new ConfigError(object, "healthCheck.thresholds", "healthy and unhealthy thresholds must be 1 or more"));
+            }
+        }
     }
 
     private static void validateServers(String object, List<ServerDefinition> servers, List<ConfigError> errors) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.forward;
 
+import dev.gatehouse.engine.balancing.LoopServerState;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,9 @@ class UpstreamTest {
     void roundRobinVisitsEveryServerInTurn() {
         Upstream upstream = Upstream.open(backend(new ServerDefinition("127.0.0.1", 1), new ServerDefinition("127.0.0.1", 2),
                 new ServerDefinition("127.0.0.1", 3)), new CountingForwarder());
+        LoopServerState loop = new LoopServerState(3);
         List<Integer> picks = new ArrayList<>();
-        IntStream.range(0, 7).forEach(i -> picks.add(upstream.nextServerIndex()));
+        IntStream.range(0, 7).forEach(i -> picks.add(upstream.balancing().select(loop, 0, 0, -1)));
         assertThat(picks).containsExactly(0, 1, 2, 0, 1, 2, 0);
     }
 
