@@ -64,6 +64,10 @@ REPO="$PWD"
 . "$REPO/bench/lib.sh"
 
 DURATION=10; WARMUP=15; NATIVE_WARMUP=3; SETTLE=3; CONNS=64; STREAMS=10; PIN="0:1"
+# Seconds the configured appliance sits without traffic before its idle RSS is read: long enough for
+# the JVM's periodic native-heap trim (-XX:TrimNativeHeapInterval in installer/jvm-options).
+IDLE_WAIT=20
+GH_IDLE_RSS=""
 ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"
 JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
 HOST_HDR="bench.local"
@@ -317,6 +321,7 @@ run_wrk() { # LABEL PORT PID WARMUP
   p99=$(ms "$(awk '$1=="99%" {print $2}' "$out")")
   notes=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' "$out")
   if [ -n "$heap_before" ]; then notes="${notes}heap after full GC ${heap_before} -> $(heap_after_gc_mb "$pid") MB; "; fi
+  if [ "$label" = gatehouse ] && [ -n "$GH_IDLE_RSS" ]; then notes="${notes}idle RSS before the load ${GH_IDLE_RSS} MB; "; fi
   if [ "$label" = direct ]; then conns="-"; else conns="$CONNS_PER_REQ"; fi
   ROWS+=("$label|HTTP/1.1|${rps:-0}|$p50|$p99|$rss|$conns|${notes%; }")
   echo "  $label HTTP/1.1: ${rps:-0} req/s, p50 $p50 ms, p99 $p99 ms" >&2
@@ -552,6 +557,8 @@ if wants gatehouse; then
        && check_proxy "$GH_HTTP"; then
       if [ "$TLS" = 1 ]; then check_tls "$GH_HTTPS" && run_tls gatehouse "$GH_HTTPS" "$GH_PID" "$WARMUP"
       elif [ "$LARGE" = 1 ]; then run_large gatehouse "$GH_HTTP" "$GH_PID"; else
+      echo "  idle for ${IDLE_WAIT} s (configured, one request served) to read the idle RSS" >&2
+      sleep "$IDLE_WAIT"; GH_IDLE_RSS=$(rss_mb "$GH_PID")
       run_wrk gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
       run_h2load gatehouse "$GH_HTTP" "$GH_PID" "$WARMUP"
       fi
