@@ -16,6 +16,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.backend.BackendServer;
+import dev.gatehouse.storage.backend.BackendSettings;
 import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.certificate.StoredCertificate;
 import dev.gatehouse.storage.revision.ConfigRevision;
@@ -38,13 +40,13 @@ class DatabasesTest {
         try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
              HikariDataSource dataSource = Databases.h2(directory, 2)) {
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
             List<Map<String, Object>> historyAfterFirst = history(dataSource);
             assertThat(Databases.migrate(dataSource)).isZero();
             assertThat(Databases.migrate(dataSource)).isZero();
 
             assertThat(history(dataSource)).isEqualTo(historyAfterFirst);
-            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2");
+            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3");
             assertThat(historyAfterFirst).allSatisfy(row -> assertThat(row.get("success")).isEqualTo(true));
             assertThat(JdbcClient.create(dataSource)
                     .sql("SELECT LOWER(table_name) FROM information_schema.tables WHERE LOWER(table_schema) = 'public'")
@@ -65,11 +67,32 @@ class DatabasesTest {
                     + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'old.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
 
             Site site = new SiteRepository(dataSource).findById(3).orElseThrow();
             assertThat(site.hostnames()).containsExactly("old.example.test");
             assertThat(site.tls()).isEqualTo(SiteTls.NONE);
+        }
+    }
+
+    @Test
+    void backendsStoredBeforeBalancingExistedAreMigratedWithTheEngineDefaults() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("2").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at) VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                    .update();
+            jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 0, '10.0.0.1:80')").update();
+            jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 1, '[::1]:8080')").update();
+
+            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+
+            Backend backend = new BackendRepository(dataSource).findById(7).orElseThrow();
+            assertThat(backend.settings()).isEqualTo(BackendSettings.DEFAULT);
+            assertThat(backend.settings()).isEqualTo(new BackendSettings("round-robin", null, null, 2, 3, 30, null));
+            assertThat(backend.servers()).containsExactly(new BackendServer("10.0.0.1:80", 1, false, false),
+                    new BackendServer("[::1]:8080", 1, false, false));
         }
     }
 
@@ -93,7 +116,7 @@ class DatabasesTest {
         StoredCertificate certificate;
         SecretBox secretBox = new SecretBox(MasterKey.of(new byte[32]));
         try (TestDatabase database = TestDatabase.open(tempDir)) {
-            backend = new BackendRepository(database.dataSource()).insert("app", List.of("10.0.0.1:80", "10.0.0.2:80"));
+            backend = new BackendRepository(database.dataSource()).insert("app", BackendServer.list("10.0.0.1:80", "10.0.0.2:80"));
             certificate = new CertificateRepository(database.dataSource(), secretBox)
                     .insert("app", "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n", "AB:CD", "the key");
             site = new SiteRepository(database.dataSource()).insert(List.of("app.example.test", "*.app.example.test"), backend.id(), true,
@@ -112,7 +135,7 @@ class DatabasesTest {
             assertThat(certificates.findAll()).containsExactly(certificate);
             assertThat(certificates.privateKeyPem(certificate.id())).isEqualTo("the key");
             // identities continue after the restart instead of reusing numbers
-            assertThat(new BackendRepository(database.dataSource()).insert("api", List.of("10.0.0.3:80")).id())
+            assertThat(new BackendRepository(database.dataSource()).insert("api", BackendServer.list("10.0.0.3:80")).id())
                     .isGreaterThan(backend.id());
         }
     }

@@ -15,6 +15,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import dev.gatehouse.storage.secret.MasterKey;
@@ -49,7 +50,7 @@ class SpringBeansTest {
 
             assertThat(repository).isInstanceOf(repositoryClass);
             if (repository instanceof BackendRepository backends) {
-                backends.insert("app", List.of("127.0.0.1:80"));
+                backends.insert("app", BackendServer.list("127.0.0.1:80"));
                 assertThat(new BackendRepository(database.dataSource()).count()).isEqualTo(1);
             } else if (repository instanceof SiteRepository sites) {
                 assertThat(sites.count()).isZero();

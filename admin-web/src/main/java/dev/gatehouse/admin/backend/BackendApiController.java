@@ -3,6 +3,13 @@ package dev.gatehouse.admin.backend;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.gatehouse.admin.api.ApiController;
+import dev.gatehouse.admin.backend.BackendCommand.HealthCheckCommand;
+import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
+import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
+import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.storage.backend.BackendHealthCheck;
+import dev.gatehouse.storage.backend.BackendServer;
+import dev.gatehouse.storage.backend.BackendSettings;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
@@ -20,9 +27,36 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code /api/v1/backends}: list, create, read, replace, delete. Bodies:
- * {@code {"name":"app","servers":[{"address":"127.0.0.1:18080"}]}} (a server may also be given as the
- * bare string {@code "127.0.0.1:18080"}).
+ * {@code /api/v1/backends}: list, create, read, replace, delete, and drain or undrain one server.
+ *
+ * <p>Body of POST and PUT; only {@code name} and {@code servers} are required, every other field
+ * has the default shown in brackets:
+ * <pre>{@code
+ * {"name": "app",
+ *  "balancing": "least-connections",      [round-robin] or weighted-round-robin, power-of-two-choices,
+ *                                          client-ip-hash, sticky-cookie
+ *  "connectTimeoutMs": 5000,              [the engine's: 5000] 100 ms to 5 min
+ *  "responseTimeoutMs": 60000,            [the engine's: 60000] 1 s to 1 h
+ *  "maxRetries": 2,                       [2] 0-10 other servers a failed request may be retried on
+ *  "passiveHealth": {"maxFailures": 3,    [3] failures in a row that eject a server, 0-100, 0 = off
+ *                    "ejectForSeconds": 30},  [30] 1-3600
+ *  "healthCheck": {"path": "/health",     [no active check when null or absent; path "/"]
+ *                  "intervalMs": 10000, "timeoutMs": 2000,          [10000, 2000] 1 s to 1 h; >= 100 ms and below the interval
+ *                  "expectedStatusMin": 200, "expectedStatusMax": 399,  [200, 399] 100-599
+ *                  "healthyThreshold": 2, "unhealthyThreshold": 3},     [2, 3] 1-10
+ *  "servers": [{"address": "10.0.0.1:8080",  host:port or [ipv6]:port
+ *               "weight": 2,              [1] 1-1000
+ *               "backup": false,          [false] used only while no primary server is eligible
+ *               "drained": false}]}       [false] takes no new requests
+ * }</pre>
+ * A server may also be given as the bare string {@code "127.0.0.1:18080"}. PUT replaces the whole
+ * backend, so a field left out of a PUT goes back to its default. Answers have the same shape with
+ * every default filled in (and {@code "healthCheck": null} when there is none), plus {@code id},
+ * {@code usedBySites}, {@code createdAt} and {@code updatedAt}.
+ *
+ * <p>{@code POST /api/v1/backends/{id}/servers/drain} and {@code .../undrain} with
+ * {@code {"address":"10.0.0.1:8080"}} set one server's {@code drained} flag, live at once; 404 names
+ * the address when the backend has no such server.
  */
 @ApiController
 @RequestMapping("/api/v1/backends")
@@ -34,39 +68,80 @@ public class BackendApiController {
         this.backends = backends;
     }
 
-    /** One upstream server in API bodies. */
-    public record ServerJson(String address) {
+    /** One upstream server in API bodies; null fields take their defaults. */
+    public record ServerJson(String address, Integer weight, Boolean backup, Boolean drained) {
 
         @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
-        public ServerJson(@JsonProperty("address") String address) {
+        public ServerJson(@JsonProperty("address") String address, @JsonProperty("weight") Integer weight,
+                          @JsonProperty("backup") Boolean backup, @JsonProperty("drained") Boolean drained) {
             this.address = address;
+            this.weight = weight;
+            this.backup = backup;
+            this.drained = drained;
         }
 
         /** Lets scripts write {@code "servers":["127.0.0.1:8080"]}. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static ServerJson of(String address) {
-            return new ServerJson(address);
+            return new ServerJson(address, null, null, null);
+        }
+
+        static ServerJson of(BackendServer server) {
+            return new ServerJson(server.address(), server.weight(), server.backup(), server.drained());
+        }
+
+        ServerCommand toCommand() {
+            return new ServerCommand(address, weight, backup, drained);
         }
     }
 
     /** Body of POST and PUT; PUT replaces the whole backend. */
-    public record BackendRequest(String name, List<ServerJson> servers) {
+    public record BackendRequest(String name, String balancing, Long connectTimeoutMs, Long responseTimeoutMs,
+                                 Integer maxRetries, PassiveHealthCommand passiveHealth, HealthCheckCommand healthCheck,
+                                 List<ServerJson> servers) {
 
         BackendCommand toCommand() {
-            List<String> addresses = new ArrayList<>();
+            List<ServerCommand> commands = new ArrayList<>();
             if (servers != null) {
-                servers.forEach(server -> addresses.add(server == null ? null : server.address()));
+                servers.forEach(server -> commands.add(server == null ? null : server.toCommand()));
             }
-            return new BackendCommand(name, addresses);
+            return new BackendCommand(name, commands, balancing, connectTimeoutMs, responseTimeoutMs, maxRetries,
+                    passiveHealth, healthCheck);
         }
     }
 
-    public record BackendResponse(long id, String name, List<ServerJson> servers, List<String> usedBySites,
-                                  Instant createdAt, Instant updatedAt) {
+    /** Body of drain and undrain. */
+    public record ServerAddressRequest(String address) {
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public ServerAddressRequest(@JsonProperty("address") String address) {
+            this.address = address;
+        }
+    }
+
+    /** A backend with every default filled in; {@code healthCheck} is null when there is no active check. */
+    public record BackendResponse(long id, String name, String balancing, long connectTimeoutMs, long responseTimeoutMs,
+                                  int maxRetries, PassiveHealthCommand passiveHealth, HealthCheckCommand healthCheck,
+                                  List<ServerJson> servers, List<String> usedBySites, Instant createdAt,
+                                  Instant updatedAt) {
 
         static BackendResponse of(BackendView view) {
-            return new BackendResponse(view.id(), view.name(), view.servers().stream().map(ServerJson::new).toList(),
-                    view.usedBySites(), view.createdAt(), view.updatedAt());
+            BackendSettings settings = view.settings();
+            BackendHealthCheck check = settings.healthCheck();
+            return new BackendResponse(view.id(), view.name(), settings.balancing(),
+                    orDefault(settings.connectTimeoutMs(), BackendDefinition.DEFAULT_CONNECT_TIMEOUT.toMillis()),
+                    orDefault(settings.responseTimeoutMs(), BackendDefinition.DEFAULT_RESPONSE_TIMEOUT.toMillis()),
+                    settings.maxRetries(),
+                    new PassiveHealthCommand(settings.passiveMaxFailures(), settings.passiveEjectSeconds()),
+                    check == null ? null : new HealthCheckCommand(check.path(), check.intervalMs(), check.timeoutMs(),
+                            check.expectedStatusMin(), check.expectedStatusMax(), check.healthyThreshold(),
+                            check.unhealthyThreshold()),
+                    view.servers().stream().map(ServerJson::of).toList(), view.usedBySites(), view.createdAt(),
+                    view.updatedAt());
+        }
+
+        private static long orDefault(Long value, long fallback) {
+            return value == null ? fallback : value;
         }
     }
 
@@ -91,6 +166,18 @@ public class BackendApiController {
     public Mono<BackendResponse> replace(@PathVariable long id, @RequestBody BackendRequest request,
                                          Principal principal) {
         return backends.update(id, request.toCommand(), principal.getName()).map(BackendResponse::of);
+    }
+
+    @PostMapping("/{id}/servers/drain")
+    public Mono<BackendResponse> drain(@PathVariable long id, @RequestBody ServerAddressRequest request,
+                                       Principal principal) {
+        return backends.setDrained(id, request.address(), true, principal.getName()).map(BackendResponse::of);
+    }
+
+    @PostMapping("/{id}/servers/undrain")
+    public Mono<BackendResponse> undrain(@PathVariable long id, @RequestBody ServerAddressRequest request,
+                                         Principal principal) {
+        return backends.setDrained(id, request.address(), false, principal.getName()).map(BackendResponse::of);
     }
 
     @DeleteMapping("/{id}")

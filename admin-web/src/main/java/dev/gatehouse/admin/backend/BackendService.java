@@ -1,15 +1,25 @@
 package dev.gatehouse.admin.backend;
 
+import dev.gatehouse.admin.backend.BackendCommand.HealthCheckCommand;
+import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
+import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.admin.common.Blocking;
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.NotFoundException;
+import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.config.ConfigPublisher;
 import dev.gatehouse.admin.config.ConfigPublisher.Change;
+import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.backend.BackendServer;
+import dev.gatehouse.storage.backend.BackendSettings;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteRepository;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -54,24 +64,68 @@ public class BackendService {
         return publisher.publish(actor, () -> {
             BackendCommand valid = BackendValidator.normalize(command);
             requireFreeName(valid.name(), null);
-            Backend created = backends.insert(valid.name(), valid.servers());
+            Backend created = backends.insert(valid.name(), servers(valid), settings(valid));
             return new Change<>(view(created, List.of()), "created backend " + created.name());
         });
     }
 
-    /** Replaces name and servers; sites follow a renamed backend because they refer to its id. */
+    /**
+     * Replaces name, servers and settings; sites follow a renamed backend because they refer to its id.
+     * Fields the command leaves null take their defaults: this is a replacement, not a patch.
+     */
     public Mono<BackendView> update(long id, BackendCommand command, String actor) {
         return publisher.publish(actor, () -> {
             Backend before = require(id);
-            BackendCommand valid = BackendValidator.normalize(command);
-            requireFreeName(valid.name(), id);
-            Backend updated = backends.update(id, valid.name(), valid.servers())
-                    .orElseThrow(() -> notFound(id));
+            BackendView updated = replace(id, command);
             String summary = before.name().equals(updated.name())
                     ? "updated backend " + updated.name()
                     : "updated backend " + updated.name() + " (renamed from " + before.name() + ")";
-            return new Change<>(view(updated), summary);
+            return new Change<>(updated, summary);
         });
+    }
+
+    /**
+     * Drains one server (it takes no new requests; those in flight finish) or puts it back, by
+     * editing the stored backend like {@link #update} does: validated, stored and live in one step.
+     *
+     * @param address the server's {@code host:port}, compared in canonical form and ignoring case
+     * @throws ValidationException (as the Mono's error) on field {@code address} when it is blank
+     * @throws NotFoundException (as the Mono's error) naming the address when the backend has no such server
+     */
+    public Mono<BackendView> setDrained(long id, String address, boolean drained, String actor) {
+        return publisher.publish(actor, () -> {
+            if (address == null || address.isBlank()) {
+                throw new ValidationException("address", "address is required: the host:port of one of the "
+                        + "backend's servers, e.g. 10.0.0.1:8080");
+            }
+            Backend before = require(id);
+            String wanted = canonical(address);
+            List<BackendServer> servers = new ArrayList<>(before.servers());
+            int index = -1;
+            for (int i = 0; i < servers.size() && index < 0; i++) {
+                if (servers.get(i).address().equalsIgnoreCase(wanted)) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                throw new NotFoundException("backend '" + before.name() + "' has no server '" + address.strip()
+                        + "'; its servers are " + String.join(", ", before.addresses()));
+            }
+            BackendServer server = servers.get(index);
+            servers.set(index, server.withDrained(drained));
+            BackendView updated = replace(id, command(before.name(), servers, before.settings()));
+            return new Change<>(updated, (drained ? "drained" : "undrained") + " server " + server.address()
+                    + " of backend " + before.name());
+        });
+    }
+
+    /** The one write path of an existing backend: validate, check the name, store. */
+    private BackendView replace(long id, BackendCommand command) {
+        BackendCommand valid = BackendValidator.normalize(command);
+        requireFreeName(valid.name(), id);
+        Backend updated = backends.update(id, valid.name(), servers(valid), settings(valid))
+                .orElseThrow(() -> notFound(id));
+        return view(updated);
     }
 
     /** @throws ConflictException on field {@code name} while any site routes to the backend */
@@ -105,8 +159,47 @@ public class BackendService {
     }
 
     private static BackendView view(Backend backend, List<String> usedBySites) {
-        return new BackendView(backend.id(), backend.name(), backend.servers(), usedBySites, backend.createdAt(),
-                backend.updatedAt());
+        return new BackendView(backend.id(), backend.name(), backend.servers(), backend.settings(), usedBySites,
+                backend.createdAt(), backend.updatedAt());
+    }
+
+    /** A valid (normalized) command as stored servers. */
+    private static List<BackendServer> servers(BackendCommand valid) {
+        return valid.servers().stream()
+                .map(server -> new BackendServer(server.address(), server.weight(), server.backup(), server.drained()))
+                .toList();
+    }
+
+    /** A valid (normalized) command's settings as stored; every value but the timeouts is filled in. */
+    private static BackendSettings settings(BackendCommand valid) {
+        HealthCheckCommand check = valid.healthCheck();
+        BackendHealthCheck healthCheck = check == null ? null : new BackendHealthCheck(check.path(), check.intervalMs(),
+                check.timeoutMs(), check.expectedStatusMin(), check.expectedStatusMax(), check.healthyThreshold(),
+                check.unhealthyThreshold());
+        return new BackendSettings(valid.balancing(), valid.connectTimeoutMs(), valid.responseTimeoutMs(),
+                valid.maxRetries(), valid.passiveHealth().maxFailures(), valid.passiveHealth().ejectForSeconds(),
+                healthCheck);
+    }
+
+    /** The command that stores exactly this backend again. */
+    static BackendCommand command(String name, List<BackendServer> servers, BackendSettings settings) {
+        BackendHealthCheck check = settings.healthCheck();
+        return new BackendCommand(name,
+                servers.stream().map(s -> new ServerCommand(s.address(), s.weight(), s.backup(), s.drained())).toList(),
+                settings.balancing(), settings.connectTimeoutMs(), settings.responseTimeoutMs(), settings.maxRetries(),
+                new PassiveHealthCommand(settings.passiveMaxFailures(), settings.passiveEjectSeconds()),
+                check == null ? null : new HealthCheckCommand(check.path(), check.intervalMs(), check.timeoutMs(),
+                        check.expectedStatusMin(), check.expectedStatusMax(), check.healthyThreshold(),
+                        check.unhealthyThreshold()));
+    }
+
+    /** The stored form of an address as typed: "[::1]:80" for "[::1]:80", the text itself when it does not parse. */
+    private static String canonical(String address) {
+        try {
+            return ServerDefinition.parse(address).address();
+        } catch (IllegalArgumentException notAnAddress) {
+            return address.strip().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** How a site is named to people: its first hostname. */

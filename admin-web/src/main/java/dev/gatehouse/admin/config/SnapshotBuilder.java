@@ -3,17 +3,23 @@ package dev.gatehouse.admin.config;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.HstsPolicy;
+import dev.gatehouse.engine.config.LoadBalancing;
+import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
 import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.backend.BackendSettings;
 import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.certificate.StoredCertificate;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteTls;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,9 +91,31 @@ public class SnapshotBuilder {
         return new ConfigSnapshot(stored.revision(), stored.backends(), stored.sites(), complete);
     }
 
-    private static BackendDefinition toDefinition(Backend backend) {
-        List<ServerDefinition> servers = backend.servers().stream().map(ServerDefinition::parse).toList();
-        return new BackendDefinition(backend.name(), servers);
+    /**
+     * Every stored setting, as the engine's records. A timeout stored as null stays null, which the
+     * engine reads as its default; the active health check is only there when a path is stored.
+     *
+     * @throws IllegalArgumentException when a stored value is one the engine does not know (a policy
+     *     name or an address the admin app would have refused)
+     */
+    static BackendDefinition toDefinition(Backend backend) {
+        List<ServerDefinition> servers = backend.servers().stream().map(server -> {
+            ServerDefinition parsed = ServerDefinition.parse(server.address());
+            return new ServerDefinition(parsed.host(), parsed.port(), server.weight(), server.backup(), server.drained());
+        }).toList();
+        BackendSettings settings = backend.settings();
+        BackendHealthCheck check = settings.healthCheck();
+        HealthCheckDefinition healthCheck = check == null ? null : new HealthCheckDefinition(check.path(),
+                Duration.ofMillis(check.intervalMs()), Duration.ofMillis(check.timeoutMs()), check.expectedStatusMin(),
+                check.expectedStatusMax(), check.healthyThreshold(), check.unhealthyThreshold());
+        return new BackendDefinition(backend.name(), servers, millis(settings.connectTimeoutMs()),
+                millis(settings.responseTimeoutMs()), LoadBalancing.fromName(settings.balancing()), healthCheck,
+                new PassiveHealthDefinition(settings.passiveMaxFailures(), Duration.ofSeconds(settings.passiveEjectSeconds())),
+                settings.maxRetries());
+    }
+
+    private static Duration millis(Long millis) {
+        return millis == null ? null : Duration.ofMillis(millis);
     }
 
     private static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames,

@@ -1,18 +1,36 @@
 package dev.gatehouse.admin.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.LoadBalancing;
+import dev.gatehouse.engine.config.PassiveHealthDefinition;
+import dev.gatehouse.engine.config.ServerDefinition;
+import java.time.Duration;
+import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.StdConverter;
 
 /**
  * The stored form of a {@link ConfigSnapshot}: the revision table's JSON. Kept separate from the web
  * layer's JSON settings so that tuning the API never changes what is written to the database.
- * Durations are ISO-8601 strings ({@code "PT5S"}), so revisions stay readable in a database dump;
- * unknown fields fail the read, so a revision is never half-understood.
+ * Durations are ISO-8601 strings ({@code "PT5S"}) and policies their engine names
+ * ({@code "least-connections"}), so revisions stay readable in a database dump; unknown fields fail
+ * the read, so a revision is never half-understood.
+ *
+ * <p>Revisions written before a field existed still read back: a missing field takes the engine's
+ * default, not Java's zero. That matters for the numbers whose default is not 0 (a backend's
+ * {@code maxRetries}, a server's {@code weight}): they are read through the {@link StoredBackend} and
+ * {@link StoredServer} records, whose boxed fields tell "absent" from 0. Missing objects (balancing,
+ * health checks) are null, which the engine's records already read as their defaults.
  *
  * <p>Private keys are never written: a certificate is stored with its name and chain only, and
  * {@link SnapshotBuilder#withPrivateKeys} puts the keys back from the (encrypted) certificate table
@@ -24,10 +42,61 @@ public final class SnapshotJson {
             .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addMixIn(CertificateDefinition.class, WithoutPrivateKey.class)
+            .addMixIn(BackendDefinition.class, ReadAsStoredBackend.class)
+            .addMixIn(ServerDefinition.class, ReadAsStoredServer.class)
+            .addMixIn(LoadBalancing.class, ByConfigName.class)
             .build();
 
     @JsonIgnoreProperties({"privateKeyPem"})
     private abstract static class WithoutPrivateKey {
+    }
+
+    @JsonDeserialize(converter = StoredBackend.ToDefinition.class)
+    private abstract static class ReadAsStoredBackend {
+    }
+
+    @JsonDeserialize(converter = StoredServer.ToDefinition.class)
+    private abstract static class ReadAsStoredServer {
+    }
+
+    private abstract static class ByConfigName {
+
+        @JsonValue
+        abstract String configName();
+
+        /** Also reads the constant names ({@code LEAST_CONNECTIONS}): fromName accepts both. */
+        @JsonCreator
+        static LoadBalancing fromName(String name) {
+            return LoadBalancing.fromName(name);
+        }
+    }
+
+    /** A backend as stored in any revision; null = not written by the version that stored it. */
+    record StoredBackend(String name, List<ServerDefinition> servers, Duration connectTimeout, Duration responseTimeout,
+                         LoadBalancing balancing, HealthCheckDefinition healthCheck,
+                         PassiveHealthDefinition passiveHealth, Integer maxRetries) {
+
+        static final class ToDefinition extends StdConverter<StoredBackend, BackendDefinition> {
+            @Override
+            public BackendDefinition convert(StoredBackend stored) {
+                return new BackendDefinition(stored.name(), stored.servers(), stored.connectTimeout(),
+                        stored.responseTimeout(), stored.balancing(), stored.healthCheck(), stored.passiveHealth(),
+                        stored.maxRetries() == null ? BackendDefinition.DEFAULT_MAX_RETRIES : stored.maxRetries());
+            }
+        }
+    }
+
+    /** A server as stored in any revision; null = not written by the version that stored it. */
+    record StoredServer(String host, int port, Integer weight, Boolean backup, Boolean drained) {
+
+        static final class ToDefinition extends StdConverter<StoredServer, ServerDefinition> {
+            @Override
+            public ServerDefinition convert(StoredServer stored) {
+                return new ServerDefinition(stored.host(), stored.port(),
+                        stored.weight() == null ? ServerDefinition.DEFAULT_WEIGHT : stored.weight(),
+                        Boolean.TRUE.equals(stored.backup()), Boolean.TRUE.equals(stored.drained()));
+            }
+        }
     }
 
     private SnapshotJson() {

@@ -2,6 +2,7 @@ package dev.gatehouse.admin.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -11,6 +12,9 @@ import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.csrf;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
 
+import dev.gatehouse.admin.backend.BackendCommand.HealthCheckCommand;
+import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
+import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.admin.common.NotFoundException;
@@ -18,8 +22,14 @@ import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.setup.SetupService;
 import dev.gatehouse.admin.web.Html;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
+import dev.gatehouse.storage.backend.BackendHealthCheck;
+import dev.gatehouse.storage.backend.BackendServer;
+import dev.gatehouse.storage.backend.BackendSettings;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +52,9 @@ class BackendControllerTest {
     private static final String ADMIN = "admin@example.test";
     private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
 
+    private static final BackendSettings EVERY_SETTING = new BackendSettings("least-connections", 1_500L, 90_000L, 4,
+            0, 120, new BackendHealthCheck("/healthz", 2_500, 500, 204, 299, 1, 5));
+
     @Autowired
     private WebTestClient web;
 
@@ -60,17 +73,23 @@ class BackendControllerTest {
     }
 
     @Test
-    void listShowsServersAndWhichSitesUseEachBackend() {
+    void listShowsPolicyServersAndADrainOrUndrainButtonPerServer() {
         when(backends.list()).thenReturn(Flux.just(
-                backend(1, "app", List.of("10.0.0.1:3000", "10.0.0.2:3000"), List.of("app.example.test")),
+                new BackendView(1, "app", List.of(new BackendServer("10.0.0.1:3000", 3, false, false),
+                        new BackendServer("10.0.0.2:3000", 1, true, true)), EVERY_SETTING, List.of("app.example.test"), T0, T0),
                 backend(2, "spare", List.of("10.0.0.9:8080"), List.of())));
 
         String html = get("/backends", HttpStatus.OK);
 
-        assertThat(html).containsSubsequence("id=\"backend-1\"", "app", "10.0.0.1:3000", "10.0.0.2:3000",
-                "app.example.test", "action=\"/backends/1/delete\"");
-        assertThat(html).containsSubsequence("id=\"backend-2\"", "spare", "10.0.0.9:8080", "not used yet");
-        assertThat(html).contains("href=\"/backends/2/edit\"", "name=\"_csrf\"");
+        assertThat(html).containsSubsequence("id=\"backend-1\"", "app", "Least connections", "/healthz", "2 servers",
+                "10.0.0.1:3000", "weight 3", "action=\"/backends/1/servers/drain\"", "value=\"10.0.0.1:3000\"", "Drain",
+                "10.0.0.2:3000", "backup", "drained", "action=\"/backends/1/servers/undrain\"", "value=\"10.0.0.2:3000\"",
+                "Undrain", "app.example.test", "action=\"/backends/1/delete\"");
+        assertThat(html).containsSubsequence("id=\"backend-2\"", "spare", "Round robin", "1 server", "10.0.0.9:8080",
+                "action=\"/backends/2/servers/drain\"", "not used yet");
+        assertThat(html).contains("href=\"/backends/2/edit\"");
+        assertThat(count(html, "name=\"_csrf\"")).as("every drain, undrain and delete form, and sign-out, carries the token")
+                .isEqualTo(6);
     }
 
     @Test
@@ -83,14 +102,57 @@ class BackendControllerTest {
     }
 
     @Test
-    void editFormIsFilledFromTheBackend() {
-        when(backends.get(4)).thenReturn(Mono.just(backend(4, "app", List.of("10.0.0.1:3000", "10.0.0.2:3000"), List.of())));
+    void newFormHasOneEmptyServerRowEveryPolicyAndEveryDefaultAsPlaceholder() {
+        String html = get("/backends/new", HttpStatus.OK);
+
+        assertThat(html).contains("action=\"/backends\"", "formaction=\"/backends/new/add-server\"");
+        assertThat(Html.attribute(Html.control(html, "servers[0].address"), "value")).isEmpty();
+        assertThat(html).doesNotContain("name=\"servers[1].address\"");
+        assertThat(Html.attribute(Html.control(html, "servers[0].weight"), "placeholder")).isEqualTo("1");
+        assertThat(html).containsSubsequence("value=\"round-robin\"", "Round robin", "value=\"weighted-round-robin\"",
+                "Weighted round robin", "value=\"least-connections\"", "Least connections",
+                "value=\"power-of-two-choices\"", "Power of two choices", "value=\"client-ip-hash\"", "Sticky by client IP",
+                "value=\"sticky-cookie\"", "Sticky cookie");
+        assertThat(html).containsPattern("<option value=\"round-robin\"[^>]*selected");
+        assertThat(placeholders(html)).containsExactly(
+                "healthPath=/", "healthIntervalSeconds=10", "healthTimeoutSeconds=2", "healthStatusMin=200",
+                "healthStatusMax=399", "healthHealthyThreshold=2", "healthUnhealthyThreshold=3", "passiveMaxFailures=3",
+                "passiveEjectSeconds=30", "connectTimeoutMs=5000", "responseTimeoutSeconds=60", "maxRetries=2");
+        assertThat(Html.attribute(Html.control(html, "healthCheck"), "checked")).isNull();
+        assertThat(html).contains("Health check", "Passive checks", "Timeouts &amp; retries", "Load balancing");
+    }
+
+    @Test
+    void editFormIsFilledFromTheBackendWithAnEmptyRowToAddAServer() {
+        when(backends.get(4)).thenReturn(Mono.just(new BackendView(4, "app",
+                List.of(new BackendServer("10.0.0.1:3000", 3, false, true), new BackendServer("[::1]:3000", 1, true, false)),
+                EVERY_SETTING, List.of(), T0, T0)));
 
         String html = get("/backends/4/edit", HttpStatus.OK);
 
-        assertThat(html).contains("action=\"/backends/4\"");
-        assertThat(Html.attribute(Html.control(html, "name"), "value")).isEqualTo("app");
-        assertThat(Html.textarea(html, "servers")).isEqualTo("10.0.0.1:3000\n10.0.0.2:3000");
+        assertThat(html).contains("action=\"/backends/4\"", "formaction=\"/backends/4/add-server\"");
+        assertThat(value(html, "name")).isEqualTo("app");
+        assertThat(value(html, "servers[0].address")).isEqualTo("10.0.0.1:3000");
+        assertThat(value(html, "servers[0].weight")).isEqualTo("3");
+        assertThat(checked(html, "servers[0].backup")).isFalse();
+        assertThat(checked(html, "servers[0].drained")).isTrue();
+        assertThat(value(html, "servers[1].address")).isEqualTo("[::1]:3000");
+        assertThat(checked(html, "servers[1].backup")).isTrue();
+        assertThat(value(html, "servers[2].address")).isEmpty();
+        assertThat(html).containsPattern("<option value=\"least-connections\"[^>]*selected");
+        assertThat(value(html, "connectTimeoutMs")).isEqualTo("1500");
+        assertThat(value(html, "responseTimeoutSeconds")).isEqualTo("90");
+        assertThat(value(html, "maxRetries")).isEqualTo("4");
+        assertThat(value(html, "passiveMaxFailures")).isEqualTo("0");
+        assertThat(value(html, "passiveEjectSeconds")).isEqualTo("120");
+        assertThat(checked(html, "healthCheck")).isTrue();
+        assertThat(value(html, "healthPath")).isEqualTo("/healthz");
+        assertThat(value(html, "healthIntervalSeconds")).isEqualTo("2.5");
+        assertThat(value(html, "healthTimeoutSeconds")).isEqualTo("0.5");
+        assertThat(value(html, "healthStatusMin")).isEqualTo("204");
+        assertThat(value(html, "healthStatusMax")).isEqualTo("299");
+        assertThat(value(html, "healthHealthyThreshold")).isEqualTo("1");
+        assertThat(value(html, "healthUnhealthyThreshold")).isEqualTo("5");
     }
 
     @Test
@@ -101,45 +163,190 @@ class BackendControllerTest {
     }
 
     @Test
-    void validCreateRedirectsToTheList() {
-        when(backends.create(any(), anyString()))
-                .thenReturn(Mono.just(backend(5, "app", List.of("127.0.0.1:3000"), List.of())));
+    void validCreateSendsEverySettingSkipsEmptyRowsAndRedirectsToTheList() {
+        when(backends.create(any(), anyString())).thenReturn(Mono.just(backend(5, "app", List.of("127.0.0.1:3000"), List.of())));
+        MultiValueMap<String, String> form = form(" app ");
+        row(form, 0, " 127.0.0.1:3000 ", "3", false, true);
+        row(form, 1, "", "", false, false);
+        row(form, 2, "127.0.0.1:3001", "", true, false);
+        form.add("balancing", "sticky-cookie");
+        form.add("connectTimeoutMs", "1500");
+        form.add("responseTimeoutSeconds", "2.5");
+        form.add("maxRetries", "0");
+        form.add("passiveMaxFailures", "0");
+        form.add("passiveEjectSeconds", "90");
+        form.add("healthCheck", "true");
+        form.add("_healthCheck", "on");
+        form.add("healthPath", "/healthz");
+        form.add("healthIntervalSeconds", "15");
+        form.add("healthTimeoutSeconds", "0,25");
+        form.add("healthStatusMin", "200");
+        form.add("healthStatusMax", "204");
+        form.add("healthHealthyThreshold", "1");
+        form.add("healthUnhealthyThreshold", "4");
 
-        post("/backends", form(" app ", "127.0.0.1:3000\n\n127.0.0.1:3001\n"))
+        post("/backends", form)
                 .expectStatus().isEqualTo(HttpStatus.SEE_OTHER)
                 .expectHeader().location("/backends");
 
-        verify(backends).create(new BackendCommand("app", List.of("127.0.0.1:3000", "127.0.0.1:3001")), ADMIN);
+        verify(backends).create(new BackendCommand("app",
+                List.of(new ServerCommand("127.0.0.1:3000", 3, false, true), new ServerCommand("127.0.0.1:3001", null, true, false)),
+                "sticky-cookie", 1_500L, 2_500L, 0, new PassiveHealthCommand(0, 90),
+                new HealthCheckCommand("/healthz", 15_000L, 250L, 200, 204, 1, 4)), ADMIN);
     }
 
     @Test
-    void badPortIsShownNextToServersWithTheInputKept() {
-        String message = "servers[0] 'localhost:99999': port must be between 1 and 65535";
-        when(backends.create(any(), anyString()))
-                .thenReturn(Mono.error(new ValidationException(List.of(new FieldProblem("servers[0]", message)))));
+    void emptyBoxesMeanTheDefaultsAndTheHealthSettingsCountOnlyWhileTheCheckIsOn() {
+        when(backends.update(eq(7L), any(), anyString()))
+                .thenReturn(Mono.just(backend(7, "app", List.of("127.0.0.1:3000"), List.of())));
+        MultiValueMap<String, String> form = form("app");
+        row(form, 0, "127.0.0.1:3000", "", false, false);
+        form.add("balancing", "round-robin");
+        form.add("_healthCheck", "on");
+        // left in the boxes from before the check was switched off: not read, not judged
+        form.add("healthPath", "no slash");
+        form.add("healthIntervalSeconds", "often");
 
-        String html = post("/backends", form("app", "localhost:99999"))
-                .expectStatus().isBadRequest()
+        post("/backends/7", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(backends).update(7L, new BackendCommand("app", List.of(new ServerCommand("127.0.0.1:3000", null, false, false)),
+                "round-robin", null, null, null, new PassiveHealthCommand(null, null), null), ADMIN);
+    }
+
+    @Test
+    void textThatIsNotANumberIsShownNextToItsBoxWithTheInputKeptAndNothingIsSent() {
+        MultiValueMap<String, String> form = form("app");
+        row(form, 0, "127.0.0.1:3000", "heavy", false, false);
+        form.add("connectTimeoutMs", "5s");
+        form.add("healthCheck", "true");
+        form.add("healthIntervalSeconds", "1m");
+        form.add("healthTimeoutSeconds", "0.0001");
+
+        String html = post("/backends", form).expectStatus().isBadRequest()
                 .expectBody(String.class).returnResult().getResponseBody();
 
-        assertThat(Html.fieldError(html, "servers")).isEqualTo(message);
-        assertThat(Html.attribute(Html.control(html, "servers"), "class")).contains("is-invalid");
-        assertThat(Html.textarea(html, "servers")).isEqualTo("localhost:99999");
-        assertThat(Html.attribute(Html.control(html, "name"), "value")).isEqualTo("app");
-        assertThat(Html.fieldError(html, "name")).isNull();
+        assertThat(Html.fieldError(html, "servers0.weight")).isEqualTo("weight 'heavy' must be a whole number, e.g. 1");
+        assertThat(value(html, "servers[0].weight")).isEqualTo("heavy");
+        assertThat(Html.attribute(Html.control(html, "servers[0].weight"), "class")).contains("is-invalid");
+        assertThat(Html.fieldError(html, "connectTimeoutMs")).isEqualTo("connect timeout '5s' must be a whole number, e.g. 5000");
+        assertThat(value(html, "connectTimeoutMs")).isEqualTo("5s");
+        assertThat(Html.fieldError(html, "healthIntervalSeconds"))
+                .isEqualTo("health check interval '1m' must be a number of seconds, e.g. 10 (or 0.5 for half a second)");
+        assertThat(Html.fieldError(html, "healthTimeoutSeconds"))
+                .isEqualTo("health check timeout '0.0001' must be a number of seconds, e.g. 2 (or 0.5 for half a second)");
+        assertThat(value(html, "servers[0].address")).isEqualTo("127.0.0.1:3000");
+        assertThat(checked(html, "healthCheck")).isTrue();
+        verify(backends, never()).create(any(), anyString());
+    }
+
+    @Test
+    void theServicesProblemsAreShownNextToTheirControlsCountingOnlyRowsWithAnAddress() {
+        when(backends.create(any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("servers[1]", "servers[1] 'localhost:99999' has port 99999; ports are 1-65535"),
+                new FieldProblem("servers[1].weight", "servers[1].weight must be between 1 and 1000, was 5000"),
+                new FieldProblem("servers", "at least one server must not be a backup"),
+                new FieldProblem("balancing", "balancing: unknown load balancing 'x'"),
+                new FieldProblem("responseTimeoutMs", "responseTimeoutMs must be between 1 s and 1 h, was 500 ms"),
+                new FieldProblem("passiveHealth.ejectForSeconds", "passiveHealth.ejectForSeconds must be between 1 and 3600, was 0"),
+                new FieldProblem("healthCheck.intervalMs", "healthCheck.intervalMs must be between 1 s and 1 h, was 500 ms"),
+                new FieldProblem("healthCheck.expectedStatusMax", "healthCheck.expectedStatusMax (100) must not be below 200"),
+                new FieldProblem("", "the proxy engine rejected the configuration")))));
+        MultiValueMap<String, String> form = form("app");
+        row(form, 0, "10.0.0.1:80", "", true, false);
+        row(form, 1, "", "", false, false);
+        row(form, 2, "localhost:99999", "5000", true, false);
+        form.add("responseTimeoutSeconds", "0.5");
+        form.add("passiveEjectSeconds", "0");
+        form.add("healthCheck", "true");
+        form.add("healthIntervalSeconds", "0.5");
+        form.add("healthStatusMax", "100");
+
+        String html = post("/backends", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "servers2.address"))
+                .isEqualTo("servers[1] 'localhost:99999' has port 99999; ports are 1-65535");
+        assertThat(Html.fieldError(html, "servers2.weight")).isEqualTo("servers[1].weight must be between 1 and 1000, was 5000");
+        assertThat(Html.fieldError(html, "servers0.address")).isNull();
+        assertThat(Html.fieldError(html, "servers1.address")).isNull();
+        assertThat(Html.fieldError(html, "servers")).isEqualTo("at least one server must not be a backup");
+        assertThat(Html.fieldError(html, "balancing")).isEqualTo("balancing: unknown load balancing 'x'");
+        assertThat(Html.fieldError(html, "responseTimeoutSeconds"))
+                .isEqualTo("responseTimeoutMs must be between 1 s and 1 h, was 500 ms");
+        assertThat(Html.fieldError(html, "passiveEjectSeconds"))
+                .isEqualTo("passiveHealth.ejectForSeconds must be between 1 and 3600, was 0");
+        assertThat(Html.fieldError(html, "healthIntervalSeconds"))
+                .isEqualTo("healthCheck.intervalMs must be between 1 s and 1 h, was 500 ms");
+        assertThat(Html.fieldError(html, "healthStatusMax")).isEqualTo("healthCheck.expectedStatusMax (100) must not be below 200");
+        assertThat(Html.formErrors(html)).containsExactly("the proxy engine rejected the configuration");
+        // what was typed is shown again, the empty row included
+        assertThat(value(html, "servers[2].address")).isEqualTo("localhost:99999");
+        assertThat(value(html, "servers[2].weight")).isEqualTo("5000");
+        assertThat(checked(html, "servers[2].backup")).isTrue();
+        assertThat(value(html, "servers[1].address")).isEmpty();
+        assertThat(value(html, "healthIntervalSeconds")).isEqualTo("0.5");
+        assertThat(value(html, "responseTimeoutSeconds")).isEqualTo("0.5");
     }
 
     @Test
     void duplicateNameIsShownNextToName() {
         String message = "a backend named 'app' already exists (backend 1)";
         when(backends.update(eq(2L), any(), anyString())).thenReturn(Mono.error(new ConflictException("name", message)));
+        MultiValueMap<String, String> form = form("app");
+        row(form, 0, "10.0.0.1:80", "", false, false);
 
-        String html = post("/backends/2", form("app", "10.0.0.1:80"))
+        String html = post("/backends/2", form)
                 .expectStatus().isEqualTo(HttpStatus.CONFLICT)
                 .expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(Html.fieldError(html, "name")).isEqualTo(message);
         assertThat(html).contains("action=\"/backends/2\"");
+    }
+
+    @Test
+    void addServerShowsTheFormAgainWithOneMoreRowAndSavesNothing() {
+        MultiValueMap<String, String> form = form("app");
+        row(form, 0, "10.0.0.1:80", "2", false, false);
+        form.add("maxRetries", "3");
+
+        String html = post("/backends/new/add-server", form).expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(value(html, "servers[0].address")).isEqualTo("10.0.0.1:80");
+        assertThat(value(html, "servers[0].weight")).isEqualTo("2");
+        assertThat(value(html, "servers[1].address")).isEmpty();
+        assertThat(value(html, "maxRetries")).isEqualTo("3");
+        assertThat(html).contains("action=\"/backends\"").doesNotContain("name=\"servers[2].address\"");
+
+        String editing = post("/backends/8/add-server", form).expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(editing).contains("action=\"/backends/8\"", "name=\"servers[1].address\"");
+        verify(backends, never()).create(any(), anyString());
+        verify(backends, never()).update(anyLong(), any(), anyString());
+    }
+
+    @Test
+    void drainAndUndrainFromTheListRedirectWithAFlashMessage() {
+        BackendView app = backend(1, "app", List.of("10.0.0.1:3000"), List.of());
+        when(backends.setDrained(1, "10.0.0.1:3000", true, ADMIN)).thenReturn(Mono.just(app));
+        when(backends.setDrained(1, "10.0.0.1:3000", false, ADMIN)).thenReturn(Mono.just(app));
+        when(backends.list()).thenReturn(Flux.just(app));
+
+        assertThat(flashAfter("/backends/1/servers/drain", " 10.0.0.1:3000 "))
+                .isEqualTo("success: Server 10.0.0.1:3000 of backend app drained: it takes no new requests; those in flight finish.");
+        assertThat(flashAfter("/backends/1/servers/undrain", "10.0.0.1:3000"))
+                .isEqualTo("success: Server 10.0.0.1:3000 of backend app undrained: it takes requests again.");
+        verify(backends).setDrained(1, "10.0.0.1:3000", true, ADMIN);
+        verify(backends).setDrained(1, "10.0.0.1:3000", false, ADMIN);
+    }
+
+    @Test
+    void drainingAServerTheBackendNoLongerHasSaysSoOnTheList() {
+        String message = "backend 'app' has no server '10.0.0.7:80'; its servers are 10.0.0.1:3000";
+        when(backends.setDrained(1, "10.0.0.7:80", true, ADMIN)).thenReturn(Mono.error(new NotFoundException(message)));
+        when(backends.list()).thenReturn(Flux.just(backend(1, "app", List.of("10.0.0.1:3000"), List.of())));
+
+        assertThat(flashAfter("/backends/1/servers/drain", "10.0.0.7:80")).isEqualTo("danger: " + message);
     }
 
     @Test
@@ -165,15 +372,39 @@ class BackendControllerTest {
 
     @Test
     void postWithoutCsrfTokenIsForbiddenAndSavesNothing() {
+        MultiValueMap<String, String> form = form("app");
+        row(form, 0, "127.0.0.1:3000", "", false, false);
         signedIn().post().uri("/backends")
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(BodyInserters.fromFormData(form("app", "127.0.0.1:3000")))
+                .body(BodyInserters.fromFormData(form))
                 .exchange()
                 .expectStatus().isForbidden();
         signedIn().post().uri("/backends/1/delete").exchange().expectStatus().isForbidden();
+        MultiValueMap<String, String> drain = new LinkedMultiValueMap<>();
+        drain.add("address", "127.0.0.1:3000");
+        signedIn().post().uri("/backends/1/servers/drain")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(drain))
+                .exchange()
+                .expectStatus().isForbidden();
 
         verify(backends, never()).create(any(), anyString());
         verify(backends, never()).delete(anyLong(), anyString());
+        verify(backends, never()).setDrained(anyLong(), any(), anyBoolean(), anyString());
+    }
+
+    /** Posts the drain form and returns the flash the list then shows, as "level: message". */
+    private String flashAfter(String path, String address) {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("address", address);
+        var response = post(path, form)
+                .expectStatus().isEqualTo(HttpStatus.SEE_OTHER)
+                .expectHeader().location("/backends")
+                .returnResult(String.class);
+        String session = response.getResponseCookies().getFirst("SESSION").getValue();
+        String list = signedIn().get().uri("/backends").cookie("SESSION", session).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        return Html.flashLevel(list) + ": " + Html.flash(list);
     }
 
     private String get(String path, HttpStatus status) {
@@ -189,11 +420,52 @@ class BackendControllerTest {
                 .exchange();
     }
 
-    private static MultiValueMap<String, String> form(String name, String servers) {
+    private static MultiValueMap<String, String> form(String name) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         form.add("name", name);
-        form.add("servers", servers);
         return form;
+    }
+
+    /** One server row as the browser posts it: unticked boxes send only their "_" marker. */
+    private static void row(MultiValueMap<String, String> form, int row, String address, String weight, boolean backup,
+                            boolean drained) {
+        String prefix = "servers[" + row + "].";
+        form.add(prefix + "address", address);
+        form.add(prefix + "weight", weight);
+        if (backup) {
+            form.add(prefix + "backup", "true");
+        }
+        form.add("_" + prefix + "backup", "on");
+        if (drained) {
+            form.add(prefix + "drained", "true");
+        }
+        form.add("_" + prefix + "drained", "on");
+    }
+
+    private static String value(String html, String name) {
+        return Html.attribute(Html.control(html, name), "value");
+    }
+
+    private static boolean checked(String html, String name) {
+        return Html.control(html, name).matches("(?s).*\\schecked(=\"checked\")?[\\s>/].*");
+    }
+
+    /** "field=placeholder" of every box with a placeholder, in page order (server rows left out). */
+    private static List<String> placeholders(String html) {
+        Matcher input = Pattern.compile("<input\\b[^>]*>").matcher(html);
+        List<String> found = new ArrayList<>();
+        while (input.find()) {
+            String name = Html.attribute(input.group(), "name");
+            String placeholder = Html.attribute(input.group(), "placeholder");
+            if (name != null && placeholder != null && !name.startsWith("servers[")) {
+                found.add(name + "=" + placeholder);
+            }
+        }
+        return found;
+    }
+
+    private static int count(String html, String text) {
+        return html.split(Pattern.quote(text), -1).length - 1;
     }
 
     private static BackendView backend(long id, String name, List<String> servers, List<String> usedBy) {

@@ -9,6 +9,9 @@ import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.LoadBalancing;
+import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
@@ -66,6 +69,88 @@ class SnapshotJsonTest {
         assertThat(json).contains("\"revision\":7", "\"connectTimeout\":\"PT1.5S\"", "\"responseTimeout\":\"PT2M\"",
                 "\"host\":\"::1\"", "\"hostnames\":[\"app.example.test\",\"*.apps.example.test\"]",
                 "\"pathPrefix\":\"/\"");
+    }
+
+    /** Every backend setting away from its default, so a field that is not written or read back shows. */
+    private static final BackendDefinition EVERY_SETTING = new BackendDefinition("shop",
+            List.of(ServerDefinition.parse("10.0.0.1:8080").withWeight(5),
+                    ServerDefinition.parse("10.0.0.2:8080").withDrained(true),
+                    ServerDefinition.parse("[::1]:9000").asBackup().withWeight(1000)),
+            Duration.ofMillis(250), Duration.ofMinutes(10), LoadBalancing.LEAST_CONNECTIONS,
+            HealthCheckDefinition.of("/healthz?deep=1").withInterval(Duration.ofSeconds(30), Duration.ofMillis(1500))
+                    .withExpectedStatus(204, 204).withThresholds(1, 10),
+            new PassiveHealthDefinition(0, Duration.ofMinutes(2)), 7);
+
+    @Test
+    void everyBackendSettingSurvivesTheRoundTripInReadableForm() {
+        ConfigSnapshot snapshot = new ConfigSnapshot(9, List.of(EVERY_SETTING), List.of());
+
+        String json = SnapshotJson.write(snapshot);
+
+        assertThat(SnapshotJson.read(9, json)).isEqualTo(snapshot);
+        assertThat(json).contains("\"balancing\":\"least-connections\"", "\"maxRetries\":7", "\"weight\":5",
+                "\"backup\":true", "\"drained\":true", "\"path\":\"/healthz?deep=1\"", "\"interval\":\"PT30S\"",
+                "\"timeout\":\"PT1.5S\"", "\"ejectFor\":\"PT2M\"", "\"maxFailures\":0");
+    }
+
+    @Test
+    void aBackendWithoutHealthCheckIsWrittenAsNullAndReadBackWithout() {
+        ConfigSnapshot snapshot = new ConfigSnapshot(10, List.of(new BackendDefinition("plain",
+                List.of(ServerDefinition.parse("10.0.0.1:80")))), List.of());
+
+        String json = SnapshotJson.write(snapshot);
+
+        assertThat(json).contains("\"healthCheck\":null", "\"balancing\":\"round-robin\"");
+        assertThat(SnapshotJson.read(10, json)).isEqualTo(snapshot);
+    }
+
+    /**
+     * A revision exactly as the version before load balancing wrote it: servers without weight,
+     * backup or drained, backends without balancing, health checks and retries.
+     */
+    @Test
+    void aRevisionWrittenBeforeLoadBalancingExistedReadsBackWithTheEngineDefaults() {
+        String old = """
+                {"revision":7,"backends":[{"name":"app","servers":[{"host":"127.0.0.1","port":8080},\
+                {"host":"::1","port":9000}],"connectTimeout":"PT1.5S","responseTimeout":"PT2M"},\
+                {"name":"other","servers":[{"host":"other.internal","port":80}],"connectTimeout":"PT5S",\
+                "responseTimeout":"PT1M"}],"sites":[{"id":"3","hostnames":["app.example.test"],"enabled":true,\
+                "routes":[{"pathPrefix":"/","backend":"app"}],"certificate":null,"forceHttps":false,"hsts":null}],\
+                "certificates":[]}""";
+
+        ConfigSnapshot read = SnapshotJson.read(7, old);
+
+        BackendDefinition app = read.backends().get(0);
+        assertThat(app.maxRetries()).isEqualTo(BackendDefinition.DEFAULT_MAX_RETRIES).isEqualTo(2);
+        assertThat(app.servers()).allSatisfy(server -> {
+            assertThat(server.weight()).isEqualTo(ServerDefinition.DEFAULT_WEIGHT).isEqualTo(1);
+            assertThat(server.backup()).isFalse();
+            assertThat(server.drained()).isFalse();
+        });
+        assertThat(app.balancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
+        assertThat(app.healthCheck()).isNull();
+        assertThat(app.passiveHealth()).isEqualTo(PassiveHealthDefinition.DEFAULT);
+        assertThat(app.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        // equal to what this version builds from the same stored rows, so a restart is not a change
+        assertThat(read).isEqualTo(new ConfigSnapshot(7,
+                List.of(new BackendDefinition("app", List.of(new ServerDefinition("127.0.0.1", 8080, 1, false, false),
+                                new ServerDefinition("::1", 9000, 1, false, false)), Duration.ofMillis(1500),
+                                Duration.ofMinutes(2), LoadBalancing.ROUND_ROBIN, null, PassiveHealthDefinition.DEFAULT, 2),
+                        new BackendDefinition("other", List.of(ServerDefinition.parse("other.internal:80")))),
+                List.of(new SiteDefinition("3", List.of("app.example.test"), true,
+                        List.of(new RouteDefinition("/", "app"))))));
+    }
+
+    @Test
+    void aPolicyIsAlsoReadByItsConstantNameButAnUnknownOneIsNamed() {
+        String json = SnapshotJson.write(new ConfigSnapshot(11, List.of(EVERY_SETTING), List.of()));
+
+        assertThat(SnapshotJson.read(11, json.replace("least-connections", "LEAST_CONNECTIONS")).backends().get(0).balancing())
+                .isEqualTo(LoadBalancing.LEAST_CONNECTIONS);
+        assertThatThrownBy(() -> SnapshotJson.read(11, json.replace("least-connections", "fastest")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("stored revision 11 is not a readable snapshot: ")
+                .hasMessageContaining("unknown load balancing 'fastest'");
     }
 
     @Test

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
 
+import dev.gatehouse.admin.backendstatus.BackendStatusService;
+import dev.gatehouse.admin.backendstatus.BackendStatusService.BackendServersView;
+import dev.gatehouse.admin.backendstatus.BackendStatusService.ServerView;
 import dev.gatehouse.admin.certificate.CertificateService;
 import dev.gatehouse.admin.certificate.CertificateWarning;
 import dev.gatehouse.admin.certificate.CertificateWarning.Kind;
@@ -37,6 +40,8 @@ class DashboardControllerTest {
     private SetupService setup;
     @MockitoBean
     private CertificateService certificates;
+    @MockitoBean
+    private BackendStatusService backendStatus;
 
     @BeforeEach
     void setUp() {
@@ -113,6 +118,32 @@ class DashboardControllerTest {
         assertThat(html.strip()).startsWith("<div").doesNotContain("<html", "<nav", "navbar");
         assertThat(html).contains("id=\"status-cards\"", "hx-get=\"/dashboard/status\"", "hx-trigger=\"every 5s\"");
         assertThat(text(html, "revision")).isEqualTo("7");
+    }
+
+    @Test
+    void backendServersShowTheirLiveStateAndArePolled() {
+        when(status.status()).thenReturn(Mono.just(new StatusView(1, true, 8080, 1, 1, 1, null)));
+        when(backendStatus.current()).thenReturn(List.of(new BackendServersView("app", List.of(
+                new ServerView("10.0.0.1:8080", 1, false, "up", true, "status 200 in 3 ms", 3, 2, 12.5, 0),
+                new ServerView("10.0.0.2:8080", 2, true, "down", false, "connect failed: Connection refused", 1, 0, 0, 4)))));
+
+        String html = page("/");
+        assertThat(html).contains("id=\"backend-health\"").contains("hx-get=\"/dashboard/backends\"")
+                .contains("hx-trigger=\"every 2s\"");
+        assertThat(html).contains("data-server=\"10.0.0.1:8080\" data-state=\"up\"")
+                .contains("data-server=\"10.0.0.2:8080\" data-state=\"down\"")
+                .contains("status 200 in 3 ms").contains("connect failed: Connection refused")
+                .contains("12.5").contains("weight 2").contains("backup").contains("4 failure(s) in a row");
+
+        String fragment = page("/dashboard/backends");
+        assertThat(fragment.strip()).startsWith("<div").contains("id=\"backend-health\"").doesNotContain("<html");
+    }
+
+    @Test
+    void withoutBackendsThereIsNoServerTable() {
+        when(status.status()).thenReturn(Mono.just(new StatusView(1, true, 8080, 0, 0, 0, null)));
+        when(backendStatus.current()).thenReturn(List.of());
+        assertThat(page("/")).doesNotContain("id=\"backend-health\"");
     }
 
     private String page(String path) {

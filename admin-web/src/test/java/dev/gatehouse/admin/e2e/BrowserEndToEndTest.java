@@ -183,25 +183,39 @@ class BrowserEndToEndTest {
         assertThat(browser.findElement(By.id("backends-empty")).getText()).contains("No backends yet");
         screenshots.take("05-backends-empty");
 
-        // A port out of range is shown next to the servers field; nothing is saved.
+        // A port out of range is shown next to the server's address; nothing is saved.
         browser.findElement(By.id("add-backend")).click();
         wait.until(ExpectedConditions.urlToBe(admin + "/backends/new"));
         type(browser, By.name("name"), "app");
-        type(browser, By.name("servers"), "localhost:99999");
+        type(browser, By.name("servers[0].address"), "localhost:99999");
+        new Select(browser.findElement(By.name("balancing"))).selectByVisibleText("Least connections");
         press(browser, By.id("save-backend"));
-        WebElement serversError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("servers-error")));
+        WebElement serversError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("servers0.address-error")));
         assertThat(serversError.getText()).contains("99999");
-        assertThat(browser.findElement(By.name("servers")).getAttribute("class")).contains("is-invalid");
-        assertThat(browser.findElement(By.name("servers")).getDomProperty("value")).isEqualTo("localhost:99999");
+        assertThat(browser.findElement(By.name("servers[0].address")).getAttribute("class")).contains("is-invalid");
+        assertThat(browser.findElement(By.name("servers[0].address")).getDomProperty("value")).isEqualTo("localhost:99999");
         assertThat(browser.findElement(By.name("name")).getDomProperty("value")).isEqualTo("app");
+        assertThat(new Select(browser.findElement(By.name("balancing"))).getFirstSelectedOption().getText())
+                .isEqualTo("Least connections");
         screenshots.take("06-backend-rejected");
 
-        type(browser, By.name("servers"), "127.0.0.1:" + origin.getAddress().getPort());
+        // "Add server" brings one more row without a script and without saving.
+        type(browser, By.name("servers[0].address"), "127.0.0.1:" + origin.getAddress().getPort());
+        press(browser, By.id("add-server"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.name("servers[1].address")));
+        assertThat(browser.findElement(By.name("servers[0].address")).getDomProperty("value"))
+                .isEqualTo("127.0.0.1:" + origin.getAddress().getPort());
+        type(browser, By.name("servers[1].address"), "127.0.0.1:9");
+        press(browser, By.name("servers[1].backup"));
+        press(browser, By.name("healthCheck"));
+        type(browser, By.name("healthPath"), "/health");
+        screenshots.take("06b-backend-form");
         press(browser, By.id("save-backend"));
         wait.until(ExpectedConditions.urlToBe(admin + "/backends"));
         assertThat(browser.findElement(By.id("flash")).getText()).isEqualTo("Backend app added.");
         assertThat(browser.findElement(By.id("backends-table")).getText())
-                .contains("app", "127.0.0.1:" + origin.getAddress().getPort(), "not used yet");
+                .contains("app", "Least connections", "/health", "2 servers", "127.0.0.1:" + origin.getAddress().getPort(),
+                        "127.0.0.1:9", "backup", "not used yet");
         screenshots.take("07-backends");
 
         // Sites: add one pointing at the backend.
@@ -261,6 +275,20 @@ class BrowserEndToEndTest {
         assertThat(refused.getAttribute("class")).contains("alert-danger");
         assertThat(browser.findElement(By.id("backends-table")).getText()).contains("app", SITE_HOST);
         screenshots.take("12-backend-in-use");
+
+        // Draining a server is one click on the list, and so is taking it back.
+        String originServer = "127.0.0.1:" + origin.getAddress().getPort();
+        press(browser, By.xpath("//table[@id='backends-table']//div[@data-address='" + originServer
+                + "']//button[normalize-space()='Drain']"));
+        wait.until(ExpectedConditions.textToBe(By.id("flash"), "Server " + originServer
+                + " of backend app drained: it takes no new requests; those in flight finish."));
+        assertThat(browser.findElement(By.xpath("//table[@id='backends-table']//div[@data-address='" + originServer
+                + "']")).getText()).contains("drained", "Undrain");
+        screenshots.take("12b-server-drained");
+        press(browser, By.xpath("//table[@id='backends-table']//div[@data-address='" + originServer
+                + "']//button[normalize-space()='Undrain']"));
+        wait.until(ExpectedConditions.textToBe(By.id("flash"), "Server " + originServer
+                + " of backend app undrained: it takes requests again."));
 
         // Addresses that lead nowhere get a page saying so, inside the dashboard's look.
         browser.get(admin + "/sites/999999/edit");

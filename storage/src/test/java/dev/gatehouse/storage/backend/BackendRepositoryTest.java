@@ -49,11 +49,11 @@ class BackendRepositoryTest {
 
     @Test
     void insertedBackendIsFoundByIdAndNameWithItsServersInOrder() {
-        Backend inserted = backends.insert("app", List.of("10.0.0.2:8080", "10.0.0.1:8080", "[::1]:9000"));
+        Backend inserted = backends.insert("app", BackendServer.list("10.0.0.2:8080", "10.0.0.1:8080", "[::1]:9000"));
 
         assertThat(inserted.id()).isPositive();
         assertThat(inserted.name()).isEqualTo("app");
-        assertThat(inserted.servers()).containsExactly("10.0.0.2:8080", "10.0.0.1:8080", "[::1]:9000");
+        assertThat(inserted.addresses()).containsExactly("10.0.0.2:8080", "10.0.0.1:8080", "[::1]:9000");
         assertThat(inserted.createdAt()).isEqualTo(clock.instant()).isEqualTo(inserted.updatedAt());
         assertThat(backends.findById(inserted.id())).contains(inserted);
         assertThat(backends.findByName("app")).contains(inserted);
@@ -61,9 +61,123 @@ class BackendRepositoryTest {
         assertThat(backends.count()).isEqualTo(1);
     }
 
+    private static final BackendSettings EVERY_SETTING = new BackendSettings("least-connections", 1_500L, 90_000L, 5,
+            7, 45, new BackendHealthCheck("/health?full=1", 15_000, 1_500, 200, 299, 4, 6));
+
+    private static final List<BackendServer> EVERY_KIND_OF_SERVER = List.of(
+            new BackendServer("10.0.0.1:8080", 5, false, false),
+            new BackendServer("10.0.0.2:8080", 1000, false, true),
+            new BackendServer("[::1]:9000", 1, true, false),
+            new BackendServer("spare.internal:80", 3, true, true));
+
+    @Test
+    void everySettingAndServerFlagSurvivesTheRoundTripAndAReopen() {
+        Backend inserted = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+
+        assertThat(inserted.settings()).isEqualTo(EVERY_SETTING);
+        assertThat(inserted.servers()).isEqualTo(EVERY_KIND_OF_SERVER);
+        assertThat(backends.findById(inserted.id())).contains(inserted);
+        assertThat(backends.findByName("app")).contains(inserted);
+        assertThat(backends.findAll()).containsExactly(inserted);
+
+        database.reopen();
+        BackendRepository reopened = new BackendRepository(database.dataSource(), clock);
+        assertThat(reopened.findById(inserted.id())).contains(inserted);
+    }
+
+    @Test
+    void aBackendStoredWithoutSettingsHasTheDefaults() {
+        Backend inserted = backends.insert("plain", BackendServer.list("10.0.0.1:80"));
+
+        Backend read = backends.findById(inserted.id()).orElseThrow();
+
+        assertThat(read.settings()).isEqualTo(BackendSettings.DEFAULT);
+        assertThat(read.settings().healthCheck()).isNull();
+        assertThat(read.settings().connectTimeoutMs()).isNull();
+        assertThat(read.settings().responseTimeoutMs()).isNull();
+        assertThat(read.servers()).containsExactly(new BackendServer("10.0.0.1:80", 1, false, false));
+    }
+
+    @Test
+    void updateReplacesTheSettingsAndClearsEveryHealthColumnWhenTheCheckIsRemoved() {
+        Backend original = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+        BackendSettings plainer = new BackendSettings("sticky-cookie", null, 30_000L, 0, 0, 1, null);
+
+        Backend updated = backends.update(original.id(), "app", BackendServer.list("10.0.0.9:80"), plainer).orElseThrow();
+
+        assertThat(updated.settings()).isEqualTo(plainer);
+        assertThat(updated.servers()).containsExactly(BackendServer.of("10.0.0.9:80"));
+        assertThat(database.jdbc().sql("""
+                        SELECT COUNT(*) FROM backend WHERE health_check_path IS NULL AND health_interval_ms IS NULL
+                        AND health_timeout_ms IS NULL AND health_status_min IS NULL AND health_status_max IS NULL
+                        AND health_healthy_threshold IS NULL AND health_unhealthy_threshold IS NULL
+                        AND connect_timeout_ms IS NULL""")
+                .query(Long.class).single()).isEqualTo(1);
+
+        Backend restored = backends.update(original.id(), "app", EVERY_KIND_OF_SERVER, EVERY_SETTING).orElseThrow();
+        assertThat(restored.settings()).isEqualTo(EVERY_SETTING);
+        assertThat(restored.servers()).isEqualTo(EVERY_KIND_OF_SERVER);
+    }
+
+    @Test
+    void updateWithNullSettingsStoresTheDefaults() {
+        Backend original = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+
+        assertThat(backends.update(original.id(), "app", EVERY_KIND_OF_SERVER, null).orElseThrow().settings())
+                .isEqualTo(BackendSettings.DEFAULT);
+    }
+
+    @Test
+    void drainingIsAnUpdateOfTheServerListThatKeepsEverythingElse() {
+        Backend original = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+        List<BackendServer> drained = original.servers().stream()
+                .map(server -> server.address().equals("10.0.0.1:8080") ? server.withDrained(true) : server)
+                .toList();
+
+        Backend updated = backends.update(original.id(), "app", drained, original.settings()).orElseThrow();
+
+        assertThat(updated.servers().get(0)).isEqualTo(new BackendServer("10.0.0.1:8080", 5, false, true));
+        assertThat(updated.servers().subList(1, 4)).isEqualTo(EVERY_KIND_OF_SERVER.subList(1, 4));
+        assertThat(updated.settings()).isEqualTo(EVERY_SETTING);
+    }
+
+    @Test
+    void theSchemaRefusesAHalfStoredHealthCheckAndAZeroWeight() {
+        Backend backend = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE backend SET health_interval_ms = NULL WHERE id = :id")
+                .param("id", backend.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE backend SET health_check_path = NULL WHERE id = :id")
+                .param("id", backend.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE backend SET health_status_max = 100 WHERE id = :id")
+                .param("id", backend.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE backend_server SET weight = 0 WHERE backend_id = :id")
+                .param("id", backend.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+
+        assertThat(backends.findById(backend.id())).contains(backend);
+    }
+
+    @Test
+    void aFailedServerInsertLeavesTheSettingsAsTheyWere() {
+        Backend original = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+        // Nothing valid makes a server row fail after the backend row was updated; an index added for
+        // this test does, so the rollback of the settings written first can be seen.
+        database.jdbc().sql("CREATE UNIQUE INDEX ux_test_backend_server_address ON backend_server (address)").update();
+        backends.insert("other", BackendServer.list("10.0.0.7:80"));
+
+        assertThatThrownBy(() -> backends.update(original.id(), "app", BackendServer.list("10.0.0.8:80", "10.0.0.7:80"),
+                BackendSettings.DEFAULT)).isInstanceOf(DuplicateKeyException.class);
+
+        assertThat(backends.findById(original.id())).contains(original);
+    }
+
     @Test
     void unknownIdOrNameIsEmpty() {
-        backends.insert("app", List.of("127.0.0.1:80"));
+        backends.insert("app", BackendServer.list("127.0.0.1:80"));
 
         assertThat(backends.findById(999_999)).isEmpty();
         assertThat(backends.findByName("other")).isEmpty();
@@ -71,7 +185,7 @@ class BackendRepositoryTest {
 
     @Test
     void findByNameIsCaseSensitive() {
-        backends.insert("App", List.of("127.0.0.1:80"));
+        backends.insert("App", BackendServer.list("127.0.0.1:80"));
 
         assertThat(backends.findByName("App")).isPresent();
         assertThat(backends.findByName("app")).isEmpty();
@@ -81,36 +195,37 @@ class BackendRepositoryTest {
     @Test
     void findAllIsOrderedByNameCaseInsensitivelyWithEachBackendsOwnServers() {
         for (String name : List.of("web", "billing", "Api", "api", "auth-2", "auth-10")) {
-            backends.insert(name, List.of(name + ".internal:1", name + ".internal:2"));
+            backends.insert(name, BackendServer.list(name + ".internal:1", name + ".internal:2"));
         }
 
         List<Backend> all = backends.findAll();
 
         assertThat(all).extracting(Backend::name).containsExactly("Api", "api", "auth-10", "auth-2", "billing", "web");
-        assertThat(all).allSatisfy(backend -> assertThat(backend.servers())
+        assertThat(all).allSatisfy(backend -> assertThat(backend.addresses())
                 .containsExactly(backend.name() + ".internal:1", backend.name() + ".internal:2"));
     }
 
     @Test
     void returnedServerListIsImmutable() {
-        List<String> servers = new ArrayList<>(List.of("127.0.0.1:80"));
+        List<BackendServer> servers = new ArrayList<>(BackendServer.list("127.0.0.1:80"));
         Backend backend = backends.insert("app", servers);
-        servers.add("127.0.0.1:81");
+        servers.add(BackendServer.of("127.0.0.1:81"));
 
-        assertThat(backend.servers()).containsExactly("127.0.0.1:80");
-        assertThatThrownBy(() -> backend.servers().add("x:1")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(backend.addresses()).containsExactly("127.0.0.1:80");
+        assertThatThrownBy(() -> backend.servers().add(BackendServer.of("x:1")))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void updateReplacesNameAndServersAndMovesUpdatedAtOnly() {
-        Backend original = backends.insert("app", List.of("10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80"));
+        Backend original = backends.insert("app", BackendServer.list("10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80"));
         clock.advance(Duration.ofMinutes(5));
 
-        Backend updated = backends.update(original.id(), "app-v2", List.of("10.0.0.9:81")).orElseThrow();
+        Backend updated = backends.update(original.id(), "app-v2", BackendServer.list("10.0.0.9:81"), BackendSettings.DEFAULT).orElseThrow();
 
         assertThat(updated.id()).isEqualTo(original.id());
         assertThat(updated.name()).isEqualTo("app-v2");
-        assertThat(updated.servers()).containsExactly("10.0.0.9:81");
+        assertThat(updated.addresses()).containsExactly("10.0.0.9:81");
         assertThat(updated.createdAt()).isEqualTo(original.createdAt());
         assertThat(updated.updatedAt()).isEqualTo(clock.instant()).isAfter(original.updatedAt());
         assertThat(backends.findById(original.id())).contains(updated);
@@ -120,16 +235,16 @@ class BackendRepositoryTest {
 
     @Test
     void updateMayKeepTheNameAndReorderTheServers() {
-        Backend original = backends.insert("app", List.of("a:1", "b:2"));
+        Backend original = backends.insert("app", BackendServer.list("a:1", "b:2"));
 
-        Backend updated = backends.update(original.id(), "app", List.of("b:2", "a:1")).orElseThrow();
+        Backend updated = backends.update(original.id(), "app", BackendServer.list("b:2", "a:1"), BackendSettings.DEFAULT).orElseThrow();
 
-        assertThat(updated.servers()).containsExactly("b:2", "a:1");
+        assertThat(updated.addresses()).containsExactly("b:2", "a:1");
     }
 
     @Test
     void updateOfUnknownIdIsEmptyAndWritesNothing() {
-        assertThat(backends.update(42, "ghost", List.of("127.0.0.1:80"))).isEmpty();
+        assertThat(backends.update(42, "ghost", BackendServer.list("127.0.0.1:80"), BackendSettings.DEFAULT)).isEmpty();
 
         assertThat(database.rows("backend")).isZero();
         assertThat(database.rows("backend_server")).isZero();
@@ -137,8 +252,8 @@ class BackendRepositoryTest {
 
     @Test
     void deleteRemovesTheBackendAndItsServersAndIsFalseTheSecondTime() {
-        Backend doomed = backends.insert("doomed", List.of("a:1", "b:2"));
-        Backend kept = backends.insert("kept", List.of("c:3"));
+        Backend doomed = backends.insert("doomed", BackendServer.list("a:1", "b:2"));
+        Backend kept = backends.insert("kept", BackendServer.list("c:3"));
 
         assertThat(backends.delete(doomed.id())).isTrue();
         assertThat(backends.delete(doomed.id())).isFalse();
@@ -151,9 +266,9 @@ class BackendRepositoryTest {
 
     @Test
     void duplicateNameOnInsertIsDuplicateKeyAndWritesNothing() {
-        Backend existing = backends.insert("app", List.of("10.0.0.1:80"));
+        Backend existing = backends.insert("app", BackendServer.list("10.0.0.1:80"));
 
-        assertThatThrownBy(() -> backends.insert("app", List.of("10.0.0.2:80", "10.0.0.3:80")))
+        assertThatThrownBy(() -> backends.insert("app", BackendServer.list("10.0.0.2:80", "10.0.0.3:80")))
                 .isInstanceOf(DuplicateKeyException.class);
 
         assertThat(backends.findAll()).containsExactly(existing);
@@ -162,11 +277,11 @@ class BackendRepositoryTest {
 
     @Test
     void duplicateNameOnUpdateIsDuplicateKeyAndKeepsTheOldNameAndServers() {
-        backends.insert("taken", List.of("10.0.0.1:80"));
-        Backend renamed = backends.insert("mine", List.of("10.0.0.2:80", "10.0.0.3:80"));
+        backends.insert("taken", BackendServer.list("10.0.0.1:80"));
+        Backend renamed = backends.insert("mine", BackendServer.list("10.0.0.2:80", "10.0.0.3:80"));
         clock.advance(Duration.ofSeconds(1));
 
-        assertThatThrownBy(() -> backends.update(renamed.id(), "taken", List.of("10.0.0.4:80")))
+        assertThatThrownBy(() -> backends.update(renamed.id(), "taken", BackendServer.list("10.0.0.4:80"), BackendSettings.DEFAULT))
                 .isInstanceOf(DuplicateKeyException.class);
 
         assertThat(backends.findById(renamed.id())).contains(renamed);
@@ -175,7 +290,7 @@ class BackendRepositoryTest {
 
     @Test
     void deletingABackendUsedByASiteFailsAndLosesNothing() {
-        Backend used = backends.insert("used", List.of("10.0.0.1:80", "10.0.0.2:80"));
+        Backend used = backends.insert("used", BackendServer.list("10.0.0.1:80", "10.0.0.2:80"));
         SiteRepository sites = new SiteRepository(database.dataSource());
         var site = sites.insert(List.of("app.example.test"), used.id(), true);
 
@@ -189,37 +304,79 @@ class BackendRepositoryTest {
 
     static Stream<Arguments> invalidArguments() {
         return Stream.of(
-                Arguments.of(null, List.of("a:1"), "backend name must not be null"),
-                Arguments.of("  ", List.of("a:1"), "backend name must not be blank"),
-                Arguments.of("n".repeat(65), List.of("a:1"), "backend name 'nnn"),
+                Arguments.of(null, BackendServer.list("a:1"), "backend name must not be null"),
+                Arguments.of("  ", BackendServer.list("a:1"), "backend name must not be blank"),
+                Arguments.of("n".repeat(65), BackendServer.list("a:1"), "backend name 'nnn"),
                 Arguments.of("app", null, "backend servers must not be null"),
                 Arguments.of("app", List.of(), "backend servers must contain at least one entry"),
-                Arguments.of("app", Arrays.asList("a:1", null), "backend servers[1] must not be null"),
-                Arguments.of("app", List.of("a:1", "b:2", " "), "backend servers[2] must not be blank"),
-                Arguments.of("app", List.of("h".repeat(300) + ":1"), "at most 300 are allowed"));
+                Arguments.of("app", Arrays.asList(BackendServer.of("a:1"), null), "backend servers[1] must not be null"));
     }
 
     @ParameterizedTest(name = "[{index}] {2}")
     @MethodSource("invalidArguments")
-    void invalidArgumentsAreRejectedWithTheFieldNamedOnInsertAndUpdate(String name, List<String> servers, String message) {
-        Backend existing = backends.insert("existing", List.of("127.0.0.1:80"));
+    void invalidArgumentsAreRejectedWithTheFieldNamedOnInsertAndUpdate(String name, List<BackendServer> servers,
+                                                                        String message) {
+        Backend existing = backends.insert("existing", BackendServer.list("127.0.0.1:80"));
 
         assertThatThrownBy(() -> backends.insert(name, servers))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
-        assertThatThrownBy(() -> backends.update(existing.id(), name, servers))
+        assertThatThrownBy(() -> backends.update(existing.id(), name, servers, BackendSettings.DEFAULT))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
 
         assertThat(backends.findAll()).containsExactly(existing);
     }
 
+    static Stream<Arguments> valuesTheSchemaCannotHold() {
+        return Stream.of(
+                Arguments.of((Runnable) () -> new BackendServer(" ", 1, false, false), "backend server address must not be blank"),
+                Arguments.of((Runnable) () -> new BackendServer("h".repeat(300) + ":1", 1, false, false),
+                        "at most 300 are allowed"),
+                Arguments.of((Runnable) () -> new BackendServer("a:1", 0, false, false),
+                        "backend server weight must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendSettings("", null, null, 2, 3, 30, null),
+                        "backend balancing must not be blank"),
+                Arguments.of((Runnable) () -> new BackendSettings("x".repeat(33), null, null, 2, 3, 30, null),
+                        "at most 32 are allowed"),
+                Arguments.of((Runnable) () -> new BackendSettings("round-robin", 0L, null, 2, 3, 30, null),
+                        "backend connect timeout (ms) must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendSettings("round-robin", null, -5L, 2, 3, 30, null),
+                        "backend response timeout (ms) must be at least 1, got -5"),
+                Arguments.of((Runnable) () -> new BackendSettings("round-robin", null, null, -1, 3, 30, null),
+                        "backend max retries must be at least 0, got -1"),
+                Arguments.of((Runnable) () -> new BackendSettings("round-robin", null, null, 2, -1, 30, null),
+                        "backend passive max failures must be at least 0, got -1"),
+                Arguments.of((Runnable) () -> new BackendSettings("round-robin", null, null, 2, 3, 0, null),
+                        "backend passive eject seconds must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendHealthCheck(null, 1000, 100, 200, 399, 2, 3),
+                        "health check path must not be null"),
+                Arguments.of((Runnable) () -> new BackendHealthCheck("/" + "p".repeat(1024), 1000, 100, 200, 399, 2, 3),
+                        "at most 1024 are allowed"),
+                Arguments.of((Runnable) () -> new BackendHealthCheck("/", 0, 100, 200, 399, 2, 3),
+                        "health check interval (ms) must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendHealthCheck("/", 1000, 0, 200, 399, 2, 3),
+                        "health check timeout (ms) must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendHealthCheck("/", 1000, 100, 400, 399, 2, 3),
+                        "health check highest expected status must be at least 400, got 399"),
+                Arguments.of((Runnable) () -> new BackendHealthCheck("/", 1000, 100, 200, 399, 0, 3),
+                        "health check healthy threshold must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendHealthCheck("/", 1000, 100, 200, 399, 2, 0),
+                        "health check unhealthy threshold must be at least 1, got 0"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("valuesTheSchemaCannotHold")
+    void valuesTheSchemaCannotHoldAreRefusedBeforeTheDatabaseSeesThem(Runnable construction, String message) {
+        assertThatThrownBy(construction::run).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
     @Test
     void writesJoinTheCallersTransactionAndRollBackWithIt() {
         TransactionTemplate callerTransaction = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
-        Backend kept = backends.insert("kept", List.of("10.0.0.1:80"));
+        Backend kept = backends.insert("kept", BackendServer.list("10.0.0.1:80"));
 
         assertThatThrownBy(() -> callerTransaction.executeWithoutResult(status -> {
-            backends.insert("rolled-back", List.of("10.0.0.2:80", "10.0.0.3:80"));
-            backends.update(kept.id(), "kept-renamed", List.of("10.0.0.4:80"));
+            backends.insert("rolled-back", BackendServer.list("10.0.0.2:80", "10.0.0.3:80"));
+            backends.update(kept.id(), "kept-renamed", BackendServer.list("10.0.0.4:80"), BackendSettings.DEFAULT);
             throw new IllegalStateException("the caller's later step failed");
         })).hasMessage("the caller's later step failed");
 
@@ -230,11 +387,11 @@ class BackendRepositoryTest {
     @Test
     void aDuplicateInsideTheCallersTransactionRollsBackTheWholeTransaction() {
         TransactionTemplate callerTransaction = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
-        backends.insert("taken", List.of("10.0.0.1:80"));
+        backends.insert("taken", BackendServer.list("10.0.0.1:80"));
 
         assertThatThrownBy(() -> callerTransaction.executeWithoutResult(status -> {
-            backends.insert("first", List.of("10.0.0.2:80"));
-            backends.insert("taken", List.of("10.0.0.3:80"));
+            backends.insert("first", BackendServer.list("10.0.0.2:80"));
+            backends.insert("taken", BackendServer.list("10.0.0.3:80"));
         })).isInstanceOf(DuplicateKeyException.class);
 
         assertThat(backends.findAll()).extracting(Backend::name).containsExactly("taken");

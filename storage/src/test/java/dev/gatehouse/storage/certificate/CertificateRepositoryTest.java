@@ -33,6 +33,7 @@ import dev.gatehouse.storage.MutableClock;
 import dev.gatehouse.storage.TestDatabase;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.secret.MasterKey;
 import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.Site;
@@ -60,7 +61,7 @@ class CertificateRepositoryTest {
         secretBox = new SecretBox(MasterKey.of(randomBytes(32)));
         certificates = new CertificateRepository(database.dataSource(), secretBox, clock);
         sites = new SiteRepository(database.dataSource());
-        backend = new BackendRepository(database.dataSource()).insert("app", List.of("127.0.0.1:8080"));
+        backend = new BackendRepository(database.dataSource()).insert("app", BackendServer.list("127.0.0.1:8080"));
     }
 
     @AfterEach

@@ -27,6 +27,7 @@ import dev.gatehouse.storage.MutableClock;
 import dev.gatehouse.storage.TestDatabase;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
+import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.certificate.StoredCertificate;
 import dev.gatehouse.storage.secret.MasterKey;
@@ -51,8 +52,8 @@ class SiteRepositoryTest {
         clock = MutableClock.startingAt("2025-03-01T10:00:00.654321Z");
         sites = new SiteRepository(database.dataSource(), clock);
         BackendRepository backends = new BackendRepository(database.dataSource());
-        app = backends.insert("app", List.of("127.0.0.1:8080"));
-        api = backends.insert("api", List.of("127.0.0.1:9090"));
+        app = backends.insert("app", BackendServer.list("127.0.0.1:8080"));
+        api = backends.insert("api", BackendServer.list("127.0.0.1:9090"));
         CertificateRepository certificates = new CertificateRepository(database.dataSource(), new SecretBox(MasterKey.of(new byte[32])));
         shopCertificate = certificates.insert("shop", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "01",
                 "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n");

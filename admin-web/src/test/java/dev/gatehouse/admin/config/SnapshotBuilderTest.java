@@ -1,0 +1,64 @@
+package dev.gatehouse.admin.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.LoadBalancing;
+import dev.gatehouse.engine.config.PassiveHealthDefinition;
+import dev.gatehouse.engine.config.ServerDefinition;
+import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendHealthCheck;
+import dev.gatehouse.storage.backend.BackendServer;
+import dev.gatehouse.storage.backend.BackendSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How a stored backend becomes the engine's record. */
+class SnapshotBuilderTest {
+
+    private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
+
+    @Test
+    void everyStoredSettingReachesTheEngine() {
+        Backend stored = new Backend(3, "shop", List.of(new BackendServer("10.0.0.1:8080", 5, false, false),
+                new BackendServer("[::1]:9000", 1, true, true)),
+                new BackendSettings("power-of-two-choices", 250L, 600_000L, 7, 0, 120,
+                        new BackendHealthCheck("/healthz", 30_000, 1_500, 204, 299, 1, 10)),
+                T0, T0);
+
+        assertThat(SnapshotBuilder.toDefinition(stored)).isEqualTo(new BackendDefinition("shop",
+                List.of(new ServerDefinition("10.0.0.1", 8080, 5, false, false), new ServerDefinition("::1", 9000, 1, true, true)),
+                Duration.ofMillis(250), Duration.ofMinutes(10), LoadBalancing.POWER_OF_TWO_CHOICES,
+                new HealthCheckDefinition("/healthz", Duration.ofSeconds(30), Duration.ofMillis(1500), 204, 299, 1, 10),
+                new PassiveHealthDefinition(0, Duration.ofMinutes(2)), 7));
+    }
+
+    @Test
+    void storedDefaultsAreTheEngineDefaults() {
+        Backend stored = new Backend(1, "app", BackendServer.list("127.0.0.1:8080"), BackendSettings.DEFAULT, T0, T0);
+
+        BackendDefinition definition = SnapshotBuilder.toDefinition(stored);
+
+        assertThat(definition).isEqualTo(new BackendDefinition("app", List.of(ServerDefinition.parse("127.0.0.1:8080"))));
+        assertThat(definition.healthCheck()).as("no path stored, no active check").isNull();
+        assertThat(definition.connectTimeout()).isEqualTo(BackendDefinition.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(definition.responseTimeout()).isEqualTo(BackendDefinition.DEFAULT_RESPONSE_TIMEOUT);
+        assertThat(definition.passiveHealth()).isEqualTo(PassiveHealthDefinition.DEFAULT);
+        assertThat(definition.maxRetries()).isEqualTo(BackendDefinition.DEFAULT_MAX_RETRIES);
+        assertThat(definition.balancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
+    }
+
+    @Test
+    void aPolicyNameTheEngineDoesNotKnowFailsLoudly() {
+        Backend stored = new Backend(1, "app", BackendServer.list("127.0.0.1:8080"),
+                new BackendSettings("fastest", null, null, 2, 3, 30, null), T0, T0);
+
+        assertThatThrownBy(() -> SnapshotBuilder.toDefinition(stored))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown load balancing 'fastest'");
+    }
+}

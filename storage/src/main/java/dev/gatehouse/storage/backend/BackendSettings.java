@@ -1,0 +1,48 @@
+package dev.gatehouse.storage.backend;
+
+import dev.gatehouse.storage.internal.Require;
+
+/**
+ * How a stored backend spreads, times, retries and checks its requests. The defaults are the proxy
+ * engine's, and the schema's column defaults, so a backend stored before it had settings reads back
+ * as {@link #DEFAULT}. Storage only refuses what the schema cannot hold; the admin application checks
+ * the ranges (and the policy name) with messages.
+ *
+ * @param balancing           engine name of the load-balancing policy, e.g. {@code least-connections};
+ *                            default {@value #DEFAULT_BALANCING}
+ * @param connectTimeoutMs    TCP connect timeout, above 0; null (the default) = the engine's default
+ * @param responseTimeoutMs   time allowed for response headers, above 0; null (the default) = the engine's default
+ * @param maxRetries          other servers one request may be retried on, at least 0; default {@value #DEFAULT_MAX_RETRIES}
+ * @param passiveMaxFailures  failed requests in a row that eject a server, at least 0 (0 = passive checks off);
+ *                            default {@value #DEFAULT_PASSIVE_MAX_FAILURES}
+ * @param passiveEjectSeconds how long an ejected server rests, above 0; default {@value #DEFAULT_PASSIVE_EJECT_SECONDS}
+ * @param healthCheck         the active health check; null (the default) = none
+ */
+public record BackendSettings(String balancing, Long connectTimeoutMs, Long responseTimeoutMs, int maxRetries,
+                              int passiveMaxFailures, int passiveEjectSeconds, BackendHealthCheck healthCheck) {
+
+    public static final String DEFAULT_BALANCING = "round-robin";
+    public static final int DEFAULT_MAX_RETRIES = 2;
+    public static final int DEFAULT_PASSIVE_MAX_FAILURES = 3;
+    public static final int DEFAULT_PASSIVE_EJECT_SECONDS = 30;
+    /** Longest policy name the schema holds. */
+    public static final int MAX_BALANCING_LENGTH = 32;
+
+    /** Every setting at its default. */
+    public static final BackendSettings DEFAULT = new BackendSettings(DEFAULT_BALANCING, null, null,
+            DEFAULT_MAX_RETRIES, DEFAULT_PASSIVE_MAX_FAILURES, DEFAULT_PASSIVE_EJECT_SECONDS, null);
+
+    /** @throws IllegalArgumentException naming the first value the schema would refuse */
+    public BackendSettings {
+        Require.text("backend balancing", balancing, MAX_BALANCING_LENGTH);
+        if (connectTimeoutMs != null) {
+            Require.atLeast("backend connect timeout (ms)", connectTimeoutMs, 1);
+        }
+        if (responseTimeoutMs != null) {
+            Require.atLeast("backend response timeout (ms)", responseTimeoutMs, 1);
+        }
+        Require.atLeast("backend max retries", maxRetries, 0);
+        Require.atLeast("backend passive max failures", passiveMaxFailures, 0);
+        Require.atLeast("backend passive eject seconds", passiveEjectSeconds, 1);
+    }
+}
