@@ -138,6 +138,16 @@ public final class BackendServers {
         return Balancer.select(definition.balancing(), set, loop, tried, clientHash, sticky);
     }
 
+    /** True when some eligible server is not in the {@code tried} mask (they may all be busy). */
+    public boolean hasEligibleOutside(long tried) {
+        for (int server : view().servers) {
+            if ((tried & (1L << server)) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A request to the server failed (could not connect, closed, timed out, 5xx). Any thread. */
     public void recordFailure(int server) {
         if (maxFailures <= 0) {

@@ -23,11 +23,13 @@ import java.util.List;
  *     connection, an empty answer, 502 or 503 only for GET, HEAD, OPTIONS, PUT and DELETE without a
  *     body. A POST is never sent twice. Retries also draw on a budget of about a fifth of the
  *     backend's requests, so they cannot multiply the load during an outage.
+ * @param pool idle timeout and per-server connection limit with its wait queue; default
+ *     {@link ConnectionPoolDefinition#DEFAULT} (30 s idle, no limit)
  */
 public record BackendDefinition(String name, List<ServerDefinition> servers, Duration connectTimeout,
                                 Duration responseTimeout, LoadBalancing balancing,
                                 HealthCheckDefinition healthCheck, PassiveHealthDefinition passiveHealth,
-                                int maxRetries) {
+                                int maxRetries, ConnectionPoolDefinition pool) {
 
     /** Default for {@link #connectTimeout()}: 5 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -44,6 +46,14 @@ public record BackendDefinition(String name, List<ServerDefinition> servers, Dur
         responseTimeout = responseTimeout == null ? DEFAULT_RESPONSE_TIMEOUT : responseTimeout;
         balancing = balancing == null ? LoadBalancing.ROUND_ROBIN : balancing;
         passiveHealth = passiveHealth == null ? PassiveHealthDefinition.DEFAULT : passiveHealth;
+        pool = pool == null ? ConnectionPoolDefinition.DEFAULT : pool;
+    }
+
+    /** A backend with the default connection pool (30 s idle timeout, no connection limit). */
+    public BackendDefinition(String name, List<ServerDefinition> servers, Duration connectTimeout, Duration responseTimeout,
+                             LoadBalancing balancing, HealthCheckDefinition healthCheck,
+                             PassiveHealthDefinition passiveHealth, int maxRetries) {
+        this(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, null);
     }
 
     /** A backend with default timeouts, round robin, passive checks only and default retries. */
@@ -57,22 +67,26 @@ public record BackendDefinition(String name, List<ServerDefinition> servers, Dur
     }
 
     public BackendDefinition withBalancing(LoadBalancing balancing) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
     }
 
     public BackendDefinition withHealthCheck(HealthCheckDefinition healthCheck) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
     }
 
     public BackendDefinition withPassiveHealth(PassiveHealthDefinition passiveHealth) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
     }
 
     public BackendDefinition withMaxRetries(int maxRetries) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
+    }
+
+    public BackendDefinition withPool(ConnectionPoolDefinition pool) {
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
     }
 
     public BackendDefinition withServers(List<ServerDefinition> servers) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
     }
 }

@@ -1,36 +1,68 @@
 package dev.gatehouse.engine.config;
 
 /**
- * One upstream server of a backend, reached over plain HTTP/1.1.
+ * One upstream server of a backend, reached over HTTP/1.1, in clear or over TLS.
  *
  * @param host a hostname, IPv4 address or IPv6 address (without brackets)
  * @param port 1-65535
  * @param weight relative share of requests under the weighted policies, 1-1000; default 1
  * @param backup used only while no primary (non-backup) server of the backend is eligible; default false
  * @param drained takes no new requests (those in flight finish); default false
+ * @param tls reach the server over TLS (an {@code https} backend); default false
+ * @param verifyTls with {@code tls}: check the server's certificate against the system's trusted
+ *     authorities and the expected name; default true. Off accepts any certificate (self-signed
+ *     apps on a LAN) and stays encrypted, but no longer proves who answers.
+ * @param tlsServerName with {@code tls}: the name sent as SNI and expected in the certificate;
+ *     default null = the host when it is a name (an IP address sends no SNI and is checked as an
+ *     IP address)
  */
-public record ServerDefinition(String host, int port, int weight, boolean backup, boolean drained) {
+public record ServerDefinition(String host, int port, int weight, boolean backup, boolean drained, boolean tls,
+                               boolean verifyTls, String tlsServerName) {
 
     /** Default of {@link #weight()}. */
     public static final int DEFAULT_WEIGHT = 1;
     /** Largest {@link #weight()}. */
     public static final int MAX_WEIGHT = 1000;
 
-    /** A primary server of weight 1, not drained. */
+    /** A primary plain-HTTP server of weight 1, not drained. */
     public ServerDefinition(String host, int port) {
-        this(host, port, DEFAULT_WEIGHT, false, false);
+        this(host, port, DEFAULT_WEIGHT, false, false, false, true, null);
+    }
+
+    /** A plain-HTTP server. */
+    public ServerDefinition(String host, int port, int weight, boolean backup, boolean drained) {
+        this(host, port, weight, backup, drained, false, true, null);
     }
 
     public ServerDefinition withWeight(int weight) {
-        return new ServerDefinition(host, port, weight, backup, drained);
+        return new ServerDefinition(host, port, weight, backup, drained, tls, verifyTls, tlsServerName);
     }
 
     public ServerDefinition asBackup() {
-        return new ServerDefinition(host, port, weight, true, drained);
+        return new ServerDefinition(host, port, weight, true, drained, tls, verifyTls, tlsServerName);
     }
 
     public ServerDefinition withDrained(boolean drained) {
-        return new ServerDefinition(host, port, weight, backup, drained);
+        return new ServerDefinition(host, port, weight, backup, drained, tls, verifyTls, tlsServerName);
+    }
+
+    /**
+     * This server over TLS.
+     *
+     * @param verify check its certificate (see {@link #verifyTls()})
+     * @param serverName SNI and expected certificate name, or null for the host
+     */
+    public ServerDefinition withTls(boolean verify, String serverName) {
+        return new ServerDefinition(host, port, weight, backup, drained, true, verify, serverName);
+    }
+
+    /** The name a TLS connection sends as SNI and verifies, or null (an IP address without override). */
+    public String effectiveTlsServerName() {
+        if (tlsServerName != null && !tlsServerName.isBlank()) {
+            return tlsServerName;
+        }
+        return host != null && !io.netty.util.NetUtil.isValidIpV4Address(host) && !io.netty.util.NetUtil.isValidIpV6Address(host)
+                ? host : null;
     }
 
     /**

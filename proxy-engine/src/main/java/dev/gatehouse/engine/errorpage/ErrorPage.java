@@ -29,6 +29,13 @@ public enum ErrorPage {
     BAD_GATEWAY(502, "Bad Gateway", "The site is not answering",
             "Gatehouse could not get a response from the server behind this site.",
             "The server may be down or restarting. Try again in a moment; if it persists, check the backend in the dashboard."),
+    /**
+     * Every server of the backend is at its connection limit and the wait queue is full, or the
+     * request waited in it too long. Sent with {@code Retry-After}.
+     */
+    SERVICE_UNAVAILABLE(503, "Service Unavailable", "The site is busy",
+            "The servers behind this site are handling as many requests as they are allowed to.",
+            "Try again in a moment."),
     /** The backend did not answer within its response timeout. */
     GATEWAY_TIMEOUT(504, "Gateway Timeout", "The site took too long to answer",
             "The server behind this site did not respond in time.",

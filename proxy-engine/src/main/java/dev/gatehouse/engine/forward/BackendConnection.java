@@ -5,7 +5,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import dev.gatehouse.engine.config.ServerDefinition;
 import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -62,6 +65,14 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.channel = ctx.channel();
+        SslContext tls = pool.backend.tls[server];
+        if (tls != null) {
+            ServerDefinition definition = pool.backend.definitions[server];
+            String name = definition.effectiveTlsServerName();
+            ctx.pipeline().addFirst("tls", name != null
+                    ? tls.newHandler(ctx.alloc(), name, definition.port())
+                    : tls.newHandler(ctx.alloc(), definition.host(), definition.port()));
+        }
         ctx.pipeline().addBefore(ctx.name(), "http-response-decoder",
                 new BackendResponseDecoder(pool.backend.forwarder.responseDecoderConfig(), this));
         ctx.pipeline().addBefore(ctx.name(), "http-request-encoder", new HttpRequestEncoder());
@@ -70,21 +81,40 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
     /** The connect attempt's outcome. */
     @Override
     public void operationComplete(ChannelFuture future) {
-        connecting = false;
         if (channel == null) {
             channel = future.channel();
         }
         ClientConnection client = owner;
+        SslHandler tls = future.isSuccess() ? future.channel().pipeline().get(SslHandler.class) : null;
+        if (tls == null) {
+            connecting = false;
+        }
         if (client == null) {
             // The client went away while we were connecting.
             future.channel().close();
             return;
         }
-        if (future.isSuccess()) {
-            client.onBackendConnected(this);
-        } else {
+        if (!future.isSuccess()) {
             owner = null;
             client.onBackendConnectFailed(this, future.cause());
+        } else if (tls == null) {
+            client.onBackendConnected(this);
+        } else {
+            // An https server counts as connected once the handshake is done: a failed handshake is
+            // a connect failure (nothing was sent), retried on another server like a refused connect.
+            tls.handshakeFuture().addListener(handshake -> {
+                connecting = false;
+                ClientConnection waiting = owner;
+                if (waiting == null) {
+                    future.channel().close();
+                } else if (handshake.isSuccess()) {
+                    waiting.onBackendConnected(this);
+                } else {
+                    owner = null;
+                    future.channel().close();
+                    waiting.onBackendConnectFailed(this, handshake.cause());
+                }
+            });
         }
     }
 
@@ -120,6 +150,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
+        if (connecting) {
+            return; // still connecting or handshaking: the connect outcome reports it
+        }
         ClientConnection client = owner;
         if (client != null) {
             owner = null;
@@ -161,7 +194,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
     void idleFrom(long since) {
         waiting = false;
         lastActivity = since;
-        ensureTimer(since + NettyBackendPool.IDLE_TIMEOUT_NANOS, since);
+        ensureTimer(since + pool.backend.idleTimeoutNanos, since);
     }
 
     private void ensureTimer(long deadline, long now) {
@@ -207,7 +240,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
             }
             // Busy but not waiting (the request body is still being sent): startWaiting() re-arms.
         } else if (pooled) {
-            long deadline = lastActivity + NettyBackendPool.IDLE_TIMEOUT_NANOS;
+            long deadline = lastActivity + pool.backend.idleTimeoutNanos;
             if (now - deadline >= 0) {
                 pool.removeIdle(this);
                 channel.close();

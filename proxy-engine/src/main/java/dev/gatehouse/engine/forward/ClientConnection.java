@@ -64,6 +64,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
     /** Reasons the client's reads are paused (a bit each); reading resumes when none is left. */
+    /** Retry-After of the engine's own 503: busy servers usually have a slot again within a second. */
+    private static final AsciiString RETRY_AFTER_SECONDS = AsciiString.cached("1");
     private static final int PAUSE_BACKEND_FULL = 1;
     private static final int PAUSE_QUEUE_FULL = 2;
     private static final int PAUSE_CONNECTING = 4;
@@ -153,6 +155,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private int retries;
     /** The Set-Cookie value a sticky-cookie backend's response gets, or null. */
     private String stickyCookie;
+    /** The server the request's sticky cookie names, or -1. */
+    private int stickyServer = -1;
+    /** Waiting in the backend's queue for a slot under its connection limit. */
+    private boolean queued;
+    private ScheduledFuture<?> queueTimer;
 
     ClientConnection(NettyForwarder forwarder, LoopContext loop, boolean http2, boolean secure) {
         this.forwarder = forwarder;
@@ -345,30 +352,120 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         retries = 0;
         stickyCookie = null;
         boolean stickyPolicy = target.definition().balancing() == LoadBalancing.STICKY_COOKIE;
-        int sticky = stickyPolicy ? stickyServer(headers, target.balancing()) : -1;
-        int chosen = target.balancing().select(pool.servers, 0, clientHash(), sticky);
+        stickyServer = stickyPolicy ? stickyServer(headers, target.balancing()) : -1;
+        dispatch(false);
+        return true;
+    }
+
+    /**
+     * Sends the request to a server chosen now. When every eligible server is at the backend's
+     * connection limit the request waits in its queue (503 when that is full); with no eligible
+     * server at all it gets 502 at once.
+     *
+     * @param fromQueue the request waited in the queue: its head (and any body) is in {@link #pending}
+     * @return false when, woken from the queue, it found no free slot after all and waits on
+     */
+    private boolean dispatch(boolean fromQueue) {
+        NettyBackendPool.LoopPool pool = upstreamPool;
+        NettyBackendPool backendPool = pool.backend;
+        BackendServers servers = upstream.balancing();
+        long full = backendPool.fullServers();
+        int chosen = Balancer.NONE;
+        for (int attempt = 0; attempt < 4; attempt++) {
+            chosen = servers.select(pool.servers, tried | full, clientHash(), stickyServer);
+            if (chosen == Balancer.NONE || backendPool.tryTakeSlot(chosen)) {
+                break;
+            }
+            full |= 1L << chosen; // another loop took its last slot meanwhile
+            chosen = Balancer.NONE;
+        }
         if (chosen == Balancer.NONE) {
+            if (full != 0 && servers.hasEligibleOutside(tried)) {
+                if (fromQueue) {
+                    return false;
+                }
+                waitForSlot();
+                return true;
+            }
+            stopQueueTimer();
             // Every server is known to be down or drained: say so at once instead of after a timeout.
             failExchange(ErrorPage.BAD_GATEWAY);
             return true;
         }
+        stopQueueTimer();
         beginOn(chosen);
-        if (chosen == sticky) {
+        if (chosen == stickyServer) {
             stickyCookie = null; // the client's cookie names this server already
         }
         BackendConnection connection = pool.acquire(chosen);
-        if (connection != null) {
-            connection.owner = this;
-            connection.reused = true;
-            connection.received = false;
-            connection.headRequest = head;
-            backend = connection;
-            connection.ctx.write(outgoing, connection.ctx.voidPromise());
+        if (connection == null) {
+            if (fromQueue) {
+                connectTo(pool, chosen);
+            } else {
+                openBackend(pool, chosen, request, false);
+            }
+            return true;
+        }
+        connection.owner = this;
+        connection.reused = true;
+        connection.received = false;
+        connection.headRequest = head;
+        backend = connection;
+        if (!fromQueue) {
+            connection.ctx.write(request, connection.ctx.voidPromise());
             backendFlushPending = true;
-        } else {
-            openBackend(pool, chosen, outgoing, false);
+            return true;
+        }
+        for (Object msg : pending) {
+            connection.ctx.write(msg, connection.ctx.voidPromise());
+        }
+        pending.clear();
+        connection.ctx.flush();
+        resumeReads(PAUSE_CONNECTING);
+        if (requestDone) {
+            connection.startWaiting();
         }
         return true;
+    }
+
+    /** Queues the request for a free slot; the head waits in {@link #pending}, the body joins it. */
+    private void waitForSlot() {
+        if (!upstreamPool.enqueue(this)) {
+            failExchange(ErrorPage.SERVICE_UNAVAILABLE);
+            return;
+        }
+        queued = true;
+        if (pending == null) {
+            pending = new ArrayList<>(4);
+        }
+        pending.add(request);
+        queueTimer = ctx.executor().schedule(this::queueTimedOut, upstreamPool.backend.queueTimeoutNanos,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** Called by the loop's pool when a slot may be free; false to stay queued. */
+    boolean dispatchFromQueue() {
+        if (!queued || closed) {
+            return true;
+        }
+        return dispatch(true);
+    }
+
+    private void queueTimedOut() {
+        queueTimer = null;
+        if (queued) {
+            queued = false;
+            upstreamPool.dequeue(this);
+            failExchange(ErrorPage.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    private void stopQueueTimer() {
+        queued = false;
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
     }
 
     private int clientHash() {
@@ -387,8 +484,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
 
     private void leaveServer() {
         if (server >= 0) {
-            upstreamPool.servers.end(server);
+            int left = server;
             server = -1;
+            upstreamPool.servers.end(left);
+            upstreamPool.backend.releaseSlot(left, upstreamPool);
         }
     }
 
@@ -417,12 +516,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (upstream == null || server < 0 || retries >= upstream.definition().maxRetries()) {
             return Balancer.NONE;
         }
-        long triedNow = tried | (1L << server);
+        long triedNow = tried | (1L << server) | upstreamPool.backend.fullServers();
         int next = upstream.balancing().select(upstreamPool.servers, triedNow, clientHash(), -1);
         if (next == Balancer.NONE || !upstreamPool.servers.withdrawRetry()) {
             return Balancer.NONE;
         }
-        return next;
+        // A server at its connection limit is no place for a retry.
+        return upstreamPool.backend.tryTakeSlot(next) ? next : Balancer.NONE;
     }
 
     /**
@@ -525,7 +625,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             return;
         }
         BackendConnection connection = backend;
-        if (connection == null) {
+        if (connection == null && queued) {
+            pending.add(content);
+            if (pending.size() >= MAX_PENDING) {
+                pauseReads(PAUSE_CONNECTING);
+            }
+        } else if (connection == null) {
             content.release();
         } else if (connection.connecting) {
             pending.add(content);
@@ -580,6 +685,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             // Mid-exchange: the backend connection is out of step, never return it to the pool.
             closeBackend();
         }
+        if (queued) {
+            queued = false;
+            upstreamPool.dequeue(this);
+        }
+        stopQueueTimer();
         releasePending();
         if (queue != null) {
             Object msg;
@@ -871,6 +981,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         headers.set(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
         headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, page.length());
+        if (page == ErrorPage.SERVICE_UNAVAILABLE) {
+            headers.set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
         if (strictTransportSecurity != null) {
             headers.set(STRICT_TRANSPORT_SECURITY, strictTransportSecurity);
         }

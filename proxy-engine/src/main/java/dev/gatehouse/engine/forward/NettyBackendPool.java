@@ -2,15 +2,18 @@ package dev.gatehouse.engine.forward;
 
 import dev.gatehouse.engine.balancing.LoopServerState;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.ServerDefinition;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * A backend's keep-alive connections, kept per event loop: each loop has its own {@link LoopPool}
@@ -26,17 +29,24 @@ final class NettyBackendPool implements BackendPool {
      * connection, so this is sized like nginx's {@code keepalive 1024} rather than by client connections.
      */
     static final int MAX_IDLE_PER_SERVER_PER_LOOP = 1024;
-    /**
-     * An idle connection is closed after this long, below the keep-alive timeout of most servers
-     * (nginx 75 s; shorter ones are covered by the retry of idempotent requests).
-     */
-    static final long IDLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     final NettyForwarder forwarder;
     final String name;
     final InetSocketAddress[] servers;
     final int connectTimeoutMillis;
     final long responseTimeoutNanos;
+    /** An idle connection is closed after this long (the backend's pool idle timeout). */
+    final long idleTimeoutNanos;
+    /** Per server, the client TLS context of an https server, else null. */
+    final SslContext[] tls;
+    final ServerDefinition[] definitions;
+    /** Requests in flight per server over all loops; only counted when the backend has a limit. */
+    final AtomicIntegerArray limited;
+    final int maxPerServer;
+    final int queueSize;
+    final long queueTimeoutNanos;
+    /** Requests waiting for a slot, over all loops. */
+    final AtomicInteger queued = new AtomicInteger();
     /** Indexed by {@link LoopContext#index()}; slot i is created and used only on loop i. */
     private final LoopPool[] byLoop;
 
@@ -46,6 +56,18 @@ final class NettyBackendPool implements BackendPool {
         this.servers = servers;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, backend.connectTimeout().toMillis()));
         this.responseTimeoutNanos = Math.max(1, backend.responseTimeout().toNanos());
+        this.idleTimeoutNanos = Math.max(1, backend.pool().idleTimeout().toNanos());
+        this.definitions = backend.servers().toArray(ServerDefinition[]::new);
+        this.tls = new SslContext[definitions.length];
+        for (int i = 0; i < definitions.length; i++) {
+            if (definitions[i].tls()) {
+                tls[i] = BackendTls.context(definitions[i].verifyTls());
+            }
+        }
+        this.maxPerServer = backend.pool().maxConnectionsPerServer();
+        this.limited = maxPerServer > 0 ? new AtomicIntegerArray(definitions.length) : null;
+        this.queueSize = backend.pool().queueSize();
+        this.queueTimeoutNanos = Math.max(1, backend.pool().queueTimeout().toNanos());
         this.byLoop = new LoopPool[forwarder.loopCount()];
     }
 
@@ -80,6 +102,63 @@ final class NettyBackendPool implements BackendPool {
             }
         }
         return held;
+    }
+
+    /**
+     * Takes one of the server's slots under the backend's connection limit (always succeeds without
+     * one). Any loop; the slot goes back with {@link #releaseSlot}.
+     */
+    boolean tryTakeSlot(int server) {
+        if (limited == null) {
+            return true;
+        }
+        while (true) {
+            int current = limited.get(server);
+            if (current >= maxPerServer) {
+                return false;
+            }
+            if (limited.compareAndSet(server, current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a slot back and wakes a queued request on some loop. Called on {@code from}'s loop. */
+    void releaseSlot(int server, LoopPool from) {
+        if (limited == null) {
+            return;
+        }
+        limited.decrementAndGet(server);
+        if (queued.get() > 0) {
+            if (from.waitingCount() > 0) {
+                from.wakeOne();
+            } else {
+                for (LoopPool pool : byLoop) {
+                    if (pool != null && pool != from && pool.waitingCount() > 0) {
+                        try {
+                            pool.loop.loop().execute(pool::wakeOne);
+                        } catch (RejectedExecutionException stopping) {
+                            // shutting down
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A bit per server that is at its connection limit now; 0 without a limit. */
+    long fullServers() {
+        if (limited == null) {
+            return 0;
+        }
+        long full = 0;
+        for (int i = 0; i < definitions.length; i++) {
+            if (limited.get(i) >= maxPerServer) {
+                full |= 1L << i;
+            }
+        }
+        return full;
     }
 
     @Override
@@ -158,6 +237,10 @@ final class NettyBackendPool implements BackendPool {
         private final ArrayDeque<BackendConnection>[] idle;
         private final Bootstrap[] bootstraps;
         private boolean closed;
+        /** Requests of this loop waiting for a slot under the backend's connection limit, oldest first. */
+        private final ArrayDeque<ClientConnection> waiting = new ArrayDeque<>();
+        /** waiting.size(), readable from other loops (they wake this one when a slot frees up). */
+        private volatile int waitingCount;
         /** Written only by this loop, with release stores (no fence) so monitors can read it. */
         private int inFlight;
         private boolean shareHeld;
@@ -214,6 +297,44 @@ final class NettyBackendPool implements BackendPool {
 
         boolean shareHeld() {
             return (boolean) SHARE_HELD.getAcquire(this);
+        }
+
+        /** Puts a request in the wait queue; false when the backend's queue is full. */
+        boolean enqueue(ClientConnection request) {
+            if (backend.queued.incrementAndGet() > backend.queueSize) {
+                backend.queued.decrementAndGet();
+                return false;
+            }
+            waiting.addLast(request);
+            waitingCount = waiting.size();
+            return true;
+        }
+
+        /** Takes a request out of the wait queue (it timed out, or its client went away). */
+        void dequeue(ClientConnection request) {
+            if (waiting.remove(request)) {
+                backend.queued.decrementAndGet();
+                waitingCount = waiting.size();
+            }
+        }
+
+        int waitingCount() {
+            return waitingCount;
+        }
+
+        /** A slot may have freed up: the oldest waiting request tries again (and waits on if it lost the race). */
+        void wakeOne() {
+            ClientConnection next = waiting.pollFirst();
+            if (next == null) {
+                return;
+            }
+            backend.queued.decrementAndGet();
+            waitingCount = waiting.size();
+            if (!next.dispatchFromQueue()) {
+                waiting.addFirst(next);
+                backend.queued.incrementAndGet();
+                waitingCount = waiting.size();
+            }
         }
 
         /** The most recently used live idle connection to the server, or null (connect a new one). */

@@ -5,6 +5,7 @@ import dev.gatehouse.engine.balancing.Balancer;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.RouteDefinition;
@@ -165,10 +166,30 @@ public final class RoutingTableCompiler {
             if (server.host() != null && !addresses.add(server.address())) {
                 errors.add(new ConfigError(object, "servers[" + i + "]", "server " + server.address() + " is listed twice"));
             }
+            String tlsName = server.tlsServerName();
+            if (tlsName != null && !tlsName.isEmpty()) {
+                if (!server.tls()) {
+                    errors.add(new ConfigError(object, "servers[" + i + "].tlsServerName",
+                            "a TLS server name only applies to an https server"));
+                } else if (tlsName.length() > 253 || !SERVER_HOST_NAME.matcher(tlsName).matches()) {
+                    errors.add(new ConfigError(object, "servers[" + i + "].tlsServerName",
+                            "TLS server name '" + tlsName + "' is not a host name"));
+                }
+            }
         }
         if (backend.maxRetries() < 0 || backend.maxRetries() > BackendDefinition.MAX_RETRIES) {
             errors.add(new ConfigError(object, "maxRetries", "maxRetries " + backend.maxRetries()
                     + " is out of range; use 0-" + BackendDefinition.MAX_RETRIES));
+        }
+        ConnectionPoolDefinition pool = backend.pool();
+        validateTimeout(object, "pool.idleTimeout", pool.idleTimeout(), errors);
+        validateTimeout(object, "pool.queueTimeout", pool.queueTimeout(), errors);
+        if (pool.maxConnectionsPerServer() < 0) {
+            errors.add(new ConfigError(object, "pool.maxConnectionsPerServer",
+                    "maxConnectionsPerServer must be 0 (no limit) or more, was " + pool.maxConnectionsPerServer()));
+        }
+        if (pool.queueSize() < 0) {
+            errors.add(new ConfigError(object, "pool.queueSize", "queueSize must be 0 or more, was " + pool.queueSize()));
         }
         PassiveHealthDefinition passive = backend.passiveHealth();
         if (passive.maxFailures() < 0) {

@@ -3,6 +3,7 @@ package dev.gatehouse.engine.routing;
 import dev.gatehouse.engine.ConfigError;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
@@ -48,7 +49,16 @@ class BackendBalancingValidationTest {
                         "healthCheck.timeout", "must be shorter than its interval"),
                 Arguments.of(VALID.withHealthCheck(check.withExpectedStatus(300, 200)), "healthCheck.expectedStatus", "not a range"),
                 Arguments.of(VALID.withHealthCheck(check.withExpectedStatus(99, 200)), "healthCheck.expectedStatus", "within 100-599"),
-                Arguments.of(VALID.withHealthCheck(check.withThresholds(-1, 2)), "healthCheck.thresholds", "1 or more"));
+                Arguments.of(VALID.withHealthCheck(check.withThresholds(-1, 2)), "healthCheck.thresholds", "1 or more"),
+                Arguments.of(VALID.withServers(List.of(ONE, new ServerDefinition("10.0.0.2", 80, 1, false, false, false, true, "app.internal"))),
+                        "servers[1].tlsServerName", "only applies to an https server"),
+                Arguments.of(VALID.withServers(List.of(ONE, TWO.withTls(true, "bad name!"))),
+                        "servers[1].tlsServerName", "is not a host name"),
+                Arguments.of(VALID.withPool(new ConnectionPoolDefinition(Duration.ZERO, 0, 100, null)), "pool.idleTimeout", "more than zero"),
+                Arguments.of(VALID.withPool(ConnectionPoolDefinition.limited(-1, 100, Duration.ofSeconds(1))),
+                        "pool.maxConnectionsPerServer", "0 (no limit) or more"),
+                Arguments.of(VALID.withPool(ConnectionPoolDefinition.limited(5, -1, Duration.ofSeconds(1))), "pool.queueSize", "0 or more"),
+                Arguments.of(VALID.withPool(ConnectionPoolDefinition.limited(5, 1, Duration.ZERO)), "pool.queueTimeout", "more than zero"));
     }
 
     @ParameterizedTest(name = "{1}: {2}")
@@ -63,7 +73,7 @@ class BackendBalancingValidationTest {
 
     @Test
     void everySettingAtItsLimitsIsAccepted() {
-        BackendDefinition full = VALID.withServers(List.of(ONE.withWeight(1000), TWO.withWeight(1).asBackup(),
+        BackendDefinition full = VALID.withServers(List.of(ONE.withWeight(1000), TWO.withWeight(1).asBackup().withTls(false, "app.internal"),
                         new ServerDefinition("10.0.0.3", 80).withDrained(true)))
                 .withMaxRetries(10)
                 .withPassiveHealth(PassiveHealthDefinition.OFF)
