@@ -136,4 +136,16 @@ class BackendConnectionLimitTest {
         assertThat(client.get("app.test", "/").status()).isEqualTo(200);
         assertThat(origin.connections.get()).isEqualTo(2);
     }
+
+    @Test
+    void keepAliveReusesUpstreamConnectionsAndTheStatusCountsIt() {
+        apply(new BackendDefinition("app", List.of(origin.server())));
+        for (int i = 0; i < 200; i++) {
+            assertThat(client.get("app.test", "/").status()).isEqualTo(200);
+        }
+        var server = engine.backendStatus().get("app").get(0);
+        assertThat(server.requestsStarted()).isEqualTo(200);
+        assertThat(server.connectionsOpened()).as("one per event loop at most").isBetween(1L, 2L);
+        assertThat(origin.connections.get()).isEqualTo((int) server.connectionsOpened());
+    }
 }

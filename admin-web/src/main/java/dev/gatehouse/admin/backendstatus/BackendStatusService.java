@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.backendstatus;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.gatehouse.engine.ProxyEngine;
 import dev.gatehouse.engine.balancing.ServerStatus;
 import org.springframework.stereotype.Service;
@@ -61,8 +62,25 @@ public class BackendStatusService {
     /** One backend's servers. */
     public record BackendServersView(String name, List<ServerView> servers) {
 
+        /** Servers that may take requests now. */
+        @JsonProperty("eligibleServers")
         public long up() {
             return servers.stream().filter(ServerView::eligible).count();
+        }
+
+        /**
+         * Share of requests that went over an already open connection, in percent with two decimals
+         * (Pingora's upstream connection reuse), since the backend was last applied; null before any
+         * request.
+         */
+        @JsonProperty("connectionReusePercent")
+        public Double connectionReusePercent() {
+            long requests = servers.stream().mapToLong(ServerView::requestsStarted).sum();
+            long opened = servers.stream().mapToLong(ServerView::connectionsOpened).sum();
+            if (requests == 0) {
+                return null;
+            }
+            return Math.max(0, Math.round((1 - opened / (double) requests) * 10_000) / 100.0);
         }
     }
 
@@ -73,10 +91,13 @@ public class BackendStatusService {
      * @param lastCheck "200 in 3 ms", the check's error, or null without active checks
      * @param lastCheckLatencyMillis the last check's duration, or -1
      * @param requestsPerSecond over the time since the previous reading
+     * @param requestsStarted requests sent to the server since the backend was last applied
+     * @param connectionsOpened connections opened to it over the same time
      */
     public record ServerView(String address, int weight, boolean backup, String state, boolean eligible,
                              String lastCheck, long lastCheckLatencyMillis, int activeRequests,
-                             double requestsPerSecond, int failuresInARow) {
+                             double requestsPerSecond, int failuresInARow, long requestsStarted,
+                             long connectionsOpened) {
 
         static ServerView of(ServerStatus status, double rate) {
             String check = null;
@@ -87,7 +108,8 @@ public class BackendStatusService {
                         : status.lastCheck().error();
             }
             return new ServerView(status.address(), status.weight(), status.backup(), status.state(), status.eligible(),
-                    check, latency, status.activeRequests(), Math.round(rate * 10) / 10.0, status.failuresInARow());
+                    check, latency, status.activeRequests(), Math.round(rate * 10) / 10.0, status.failuresInARow(),
+                    status.requestsStarted(), status.connectionsOpened());
         }
 
         /** The badge colour of the state. */

@@ -124,8 +124,8 @@ class DashboardControllerTest {
     void backendServersShowTheirLiveStateAndArePolled() {
         when(status.status()).thenReturn(Mono.just(new StatusView(1, true, 8080, 1, 1, 1, null)));
         when(backendStatus.current()).thenReturn(List.of(new BackendServersView("app", List.of(
-                new ServerView("10.0.0.1:8080", 1, false, "up", true, "status 200 in 3 ms", 3, 2, 12.5, 0),
-                new ServerView("10.0.0.2:8080", 2, true, "down", false, "connect failed: Connection refused", 1, 0, 0, 4)))));
+                new ServerView("10.0.0.1:8080", 1, false, "up", true, "status 200 in 3 ms", 3, 2, 12.5, 0, 10_000, 2),
+                new ServerView("10.0.0.2:8080", 2, true, "down", false, "connect failed: Connection refused", 1, 0, 0, 4, 0, 1)))));
 
         String html = page("/");
         assertThat(html).contains("id=\"backend-health\"").contains("hx-get=\"/dashboard/backends\"")
@@ -133,7 +133,8 @@ class DashboardControllerTest {
         assertThat(html).contains("data-server=\"10.0.0.1:8080\" data-state=\"up\"")
                 .contains("data-server=\"10.0.0.2:8080\" data-state=\"down\"")
                 .contains("status 200 in 3 ms").contains("connect failed: Connection refused")
-                .contains("12.5").contains("weight 2").contains("backup").contains("4 failure(s) in a row");
+                .contains("12.5").contains("weight 2").contains("backup").contains("4 failure(s) in a row")
+                .contains("connection reuse 99.97 %");
 
         String fragment = page("/dashboard/backends");
         assertThat(fragment.strip()).startsWith("<div").contains("id=\"backend-health\"").doesNotContain("<html");

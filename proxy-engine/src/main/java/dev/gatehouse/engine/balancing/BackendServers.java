@@ -257,8 +257,10 @@ public final class BackendServers {
      *
      * @param active requests in flight on server i, summed over the event loops
      * @param started requests started on server i, summed over the event loops
+     * @param opened connections opened to server i, summed over the event loops
      */
-    public List<ServerStatus> status(ToIntFunction<Integer> active, ToLongFunction<Integer> started) {
+    public List<ServerStatus> status(ToIntFunction<Integer> active, ToLongFunction<Integer> started,
+                                     ToLongFunction<Integer> opened) {
         ServerSet current = view();
         List<ServerStatus> result = new ArrayList<>(servers.length);
         for (int i = 0; i < servers.length; i++) {
@@ -276,7 +278,7 @@ public final class BackendServers {
                 state = "up";
             }
             result.add(new ServerStatus(server.address(), server.weight(), server.backup(), state, current.contains(i),
-                    h.lastCheck(), inFlight, started.applyAsLong(i), h.failuresInARow()));
+                    h.lastCheck(), inFlight, started.applyAsLong(i), h.failuresInARow(), opened.applyAsLong(i)));
         }
         return result;
     }

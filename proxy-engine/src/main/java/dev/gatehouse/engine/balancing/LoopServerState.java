@@ -23,6 +23,7 @@ public final class LoopServerState {
     final int[] currentWeights;
     private final int[] active;
     private final long[] started;
+    private final long[] opened;
     private int retryTokens = RETRY_TOKENS_CAP / 5;
 
     /**
@@ -37,6 +38,7 @@ public final class LoopServerState {
         this.currentWeights = new int[servers];
         this.active = new int[servers];
         this.started = new long[servers];
+        this.opened = new long[servers];
     }
 
     /** A request starts on the server (call on the owning loop). */
@@ -59,6 +61,16 @@ public final class LoopServerState {
         }
         retryTokens -= RETRY_COST;
         return true;
+    }
+
+    /** A new connection to the server is being opened (call on the owning loop). */
+    public void opened(int server) {
+        LONGS.setRelease(opened, server, opened[server] + 1);
+    }
+
+    /** Connections this loop has opened to the server; safe from any thread. */
+    public long openedConnections(int server) {
+        return (long) LONGS.getAcquire(opened, server);
     }
 
     /** A request that {@link #begin began} on the server ended (call on the owning loop). */

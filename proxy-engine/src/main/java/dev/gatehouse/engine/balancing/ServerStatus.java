@@ -10,8 +10,10 @@ package dev.gatehouse.engine.balancing;
  * @param activeRequests requests in flight on the server
  * @param requestsStarted requests sent to the server since this version of the backend was applied
  * @param failuresInARow consecutive failed requests (passive checks)
+ * @param connectionsOpened connections opened to the server since this version of the backend was
+ *     applied: with {@code requestsStarted}, the upstream connection reuse (Pingora's figure)
  */
 public record ServerStatus(String address, int weight, boolean backup, String state, boolean eligible,
                            ServerHealth.CheckResult lastCheck, int activeRequests, long requestsStarted,
-                           int failuresInARow) {
+                           int failuresInARow, long connectionsOpened) {
 }

@@ -35,6 +35,11 @@ public interface BackendPool {
         return 0;
     }
 
+    /** Connections opened to server {@code server} since the pool was opened. Default: none counted. */
+    default long openedConnections(int server) {
+        return 0;
+    }
+
     /** Requests started on server {@code server} since the pool was opened. Default: none counted. */
     default long startedRequests(int server) {
         return 0;

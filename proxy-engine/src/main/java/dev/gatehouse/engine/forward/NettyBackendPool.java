@@ -184,6 +184,17 @@ final class NettyBackendPool implements BackendPool {
     }
 
     @Override
+    public long openedConnections(int server) {
+        long opened = 0;
+        for (LoopPool pool : byLoop) {
+            if (pool != null) {
+                opened += pool.servers.openedConnections(server);
+            }
+        }
+        return opened;
+    }
+
+    @Override
     public int requestsInFlight() {
         int requests = 0;
         for (LoopPool pool : byLoop) {
@@ -371,6 +382,7 @@ final class NettyBackendPool implements BackendPool {
                         .remoteAddress(backend.servers[connection.server]);
                 bootstraps[connection.server] = bootstrap;
             }
+            servers.opened(connection.server);
             // Safe to reuse: the handler is read synchronously by connect(), and only this loop uses it.
             bootstrap.handler(connection).connect().addListener(connection);
         }

@@ -105,7 +105,7 @@ public final class Upstream {
 
     /** Each server's state now, with the requests the pool counts for it. */
     public List<ServerStatus> serverStatus() {
-        return balancing.status(pool::activeRequests, pool::startedRequests);
+        return balancing.status(pool::activeRequests, pool::startedRequests, pool::openedConnections);
     }
 
     /**

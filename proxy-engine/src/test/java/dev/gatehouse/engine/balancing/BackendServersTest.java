@@ -29,7 +29,7 @@ class BackendServersTest {
     }
 
     private static List<String> states(BackendServers servers) {
-        return servers.status(i -> 0, i -> 0L).stream().map(ServerStatus::state).toList();
+        return servers.status(i -> 0, i -> 0L, i -> 0L).stream().map(ServerStatus::state).toList();
     }
 
     @Test
@@ -98,7 +98,7 @@ class BackendServersTest {
     void drainedServersTakeNoNewRequests() {
         BackendServers servers = servers(backend(server(1), server(2).withDrained(true)), null);
         assertThat(servers.view().contains(1)).isFalse();
-        assertThat(servers.status(i -> i == 1 ? 2 : 0, i -> 0L).get(1).state()).isEqualTo("draining");
+        assertThat(servers.status(i -> i == 1 ? 2 : 0, i -> 0L, i -> 0L).get(1).state()).isEqualTo("draining");
         assertThat(states(servers)).containsExactly("up", "drained");
     }
 
