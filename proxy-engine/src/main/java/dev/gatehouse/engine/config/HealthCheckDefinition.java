@@ -7,14 +7,15 @@ import java.time.Duration;
  * of the backend (Host: the server's address) and expects a status in
  * [{@code expectedStatusMin}, {@code expectedStatusMax}] within {@code timeout}. A server goes down
  * after {@code unhealthyThreshold} failed checks in a row and comes back up after
- * {@code healthyThreshold} good ones in a row. Servers start up: a fresh backend serves at once.
+ * {@code healthyThreshold} good ones in a row — by default the first good one, so a restarted
+ * server is back within one interval. Servers start up: a fresh backend serves at once.
  *
  * @param path request path, starting with {@code /}; default {@code /}
  * @param interval time between two checks of one server; default 10 s
  * @param timeout connect plus response time allowed to one check; default 2 s, must be below the interval
  * @param expectedStatusMin lowest good status; default 200
  * @param expectedStatusMax highest good status; default 399
- * @param healthyThreshold good checks in a row that bring a down server back; default 2
+ * @param healthyThreshold good checks in a row that bring a down server back; default 1
  * @param unhealthyThreshold failed checks in a row that take a server down; default 3
  */
 public record HealthCheckDefinition(String path, Duration interval, Duration timeout, int expectedStatusMin,
@@ -25,7 +26,7 @@ public record HealthCheckDefinition(String path, Duration interval, Duration tim
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_STATUS_MIN = 200;
     public static final int DEFAULT_STATUS_MAX = 399;
-    public static final int DEFAULT_HEALTHY_THRESHOLD = 2;
+    public static final int DEFAULT_HEALTHY_THRESHOLD = 1;
     public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
 
     /** Nulls and zeros take the defaults. */

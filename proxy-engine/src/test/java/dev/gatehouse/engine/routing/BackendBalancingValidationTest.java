@@ -91,7 +91,7 @@ class BackendBalancingValidationTest {
         assertThat(check.timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(check.expectedStatusMin()).isEqualTo(200);
         assertThat(check.expectedStatusMax()).isEqualTo(399);
-        assertThat(check.healthyThreshold()).isEqualTo(2);
+        assertThat(check.healthyThreshold()).isEqualTo(1);
         assertThat(check.unhealthyThreshold()).isEqualTo(3);
     }
 }
