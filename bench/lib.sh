@@ -51,7 +51,7 @@ stop_pid() {
 }
 
 # Drops a PID that was stopped already from the list cleanup stops on exit.
-forget_pid() { local p="$1" i; for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$p" ] && unset 'PIDS[i]'; done; }
+forget_pid() { local p="$1" i; for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$p" ] && unset 'PIDS[i]'; done; return 0; }
 
 # start NAME CPUS CMD... : runs CMD pinned to CPUS (taskset execs it: $! is the command's PID), its
 # output in $WORK/NAME.out; the PID is in LAST_PID and on the list cleanup stops on exit.
