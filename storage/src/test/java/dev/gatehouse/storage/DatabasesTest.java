@@ -15,6 +15,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendConnectionLimits;
+import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
@@ -40,13 +42,13 @@ class DatabasesTest {
         try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
              HikariDataSource dataSource = Databases.h2(directory, 2)) {
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(4);
             List<Map<String, Object>> historyAfterFirst = history(dataSource);
             assertThat(Databases.migrate(dataSource)).isZero();
             assertThat(Databases.migrate(dataSource)).isZero();
 
             assertThat(history(dataSource)).isEqualTo(historyAfterFirst);
-            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3");
+            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3", "4");
             assertThat(historyAfterFirst).allSatisfy(row -> assertThat(row.get("success")).isEqualTo(true));
             assertThat(JdbcClient.create(dataSource)
                     .sql("SELECT LOWER(table_name) FROM information_schema.tables WHERE LOWER(table_schema) = 'public'")
@@ -67,7 +69,7 @@ class DatabasesTest {
                     + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'old.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
 
             Site site = new SiteRepository(dataSource).findById(3).orElseThrow();
             assertThat(site.hostnames()).containsExactly("old.example.test");
@@ -86,13 +88,52 @@ class DatabasesTest {
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 0, '10.0.0.1:80')").update();
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 1, '[::1]:8080')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
 
             Backend backend = new BackendRepository(dataSource).findById(7).orElseThrow();
             assertThat(backend.settings()).isEqualTo(BackendSettings.DEFAULT);
-            assertThat(backend.settings()).isEqualTo(new BackendSettings("round-robin", null, null, 2, 3, 30, null));
+            assertThat(backend.settings()).isEqualTo(new BackendSettings("round-robin", null, null, 2, 3, 30, null,
+                    new BackendConnectionLimits(null, 0, 100, 10_000)));
             assertThat(backend.servers()).containsExactly(new BackendServer("10.0.0.1:80", 1, false, false),
                     new BackendServer("[::1]:8080", 1, false, false));
+        }
+    }
+
+    @Test
+    void backendsStoredBeforeTlsAndLimitsExistedAreMigratedAsPlainHttpWithoutLimits() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("3").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            jdbc.sql("""
+                    INSERT INTO backend (id, name, created_at, updated_at, balancing, connect_timeout_ms, max_retries,
+                                         health_check_path, health_interval_ms, health_timeout_ms, health_status_min,
+                                         health_status_max, health_healthy_threshold, health_unhealthy_threshold)
+                    VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'least-connections', 1500, 4,
+                            '/health', 10000, 2000, 200, 399, 2, 3)""").update();
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at) VALUES (8, 'plain', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                    .update();
+            jdbc.sql("INSERT INTO backend_server (backend_id, position, address, weight, backup, drained) "
+                    + "VALUES (7, 0, '10.0.0.1:443', 3, FALSE, TRUE)").update();
+            jdbc.sql("INSERT INTO backend_server (backend_id, position, address, weight, backup, drained) "
+                    + "VALUES (7, 1, '[::1]:8080', 1, TRUE, FALSE)").update();
+            jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (8, 0, 'plain.internal:80')").update();
+
+            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+
+            BackendRepository backends = new BackendRepository(dataSource);
+            Backend app = backends.findById(7).orElseThrow();
+            assertThat(app.settings()).isEqualTo(new BackendSettings("least-connections", 1500L, null, 4, 3, 30,
+                    new BackendHealthCheck("/health", 10_000, 2_000, 200, 399, 2, 3), BackendConnectionLimits.DEFAULT));
+            assertThat(app.servers()).containsExactly(new BackendServer("10.0.0.1:443", 3, false, true, false, true, null),
+                    new BackendServer("[::1]:8080", 1, true, false, false, true, null));
+            Backend plain = backends.findById(8).orElseThrow();
+            assertThat(plain.settings()).isEqualTo(BackendSettings.DEFAULT);
+            assertThat(plain.servers()).containsExactly(BackendServer.of("plain.internal:80"));
+            // the migrated rows take the new settings like any other
+            Backend secured = backends.update(7, "app", List.of(app.servers().get(0).withTls(false, "app.internal")),
+                    app.settings().withLimits(new BackendConnectionLimits(5_000L, 10, 0, 100))).orElseThrow();
+            assertThat(backends.findById(7)).contains(secured);
         }
     }
 

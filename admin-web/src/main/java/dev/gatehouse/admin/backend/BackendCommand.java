@@ -17,36 +17,70 @@ import java.util.List;
  * @param maxRetries other servers one request may be retried on, 0-10; default 2
  * @param passiveHealth when failing servers are ejected; default 3 failures in a row eject for 30 s
  * @param healthCheck the active health check; default null = none
+ * @param limits idle timeout and per-server connection limit with its queue; default null = the engine's
+ *     (30 s idle, no limit, a queue of 100 waiting up to 10 s)
  */
 public record BackendCommand(String name, List<ServerCommand> servers, String balancing, Long connectTimeoutMs,
                              Long responseTimeoutMs, Integer maxRetries, PassiveHealthCommand passiveHealth,
-                             HealthCheckCommand healthCheck) {
+                             HealthCheckCommand healthCheck, LimitsCommand limits) {
 
     public BackendCommand {
         servers = servers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(servers));
+    }
+
+    /** A backend with the default connection limits. */
+    public BackendCommand(String name, List<ServerCommand> servers, String balancing, Long connectTimeoutMs,
+                          Long responseTimeoutMs, Integer maxRetries, PassiveHealthCommand passiveHealth,
+                          HealthCheckCommand healthCheck) {
+        this(name, servers, balancing, connectTimeoutMs, responseTimeoutMs, maxRetries, passiveHealth, healthCheck,
+                null);
     }
 
     /** A backend of these {@code host:port} addresses with every setting at its default. */
     public BackendCommand(String name, List<String> addresses) {
         this(name, addresses == null ? null
                 : addresses.stream().map(address -> address == null ? null : ServerCommand.of(address)).toList(),
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /**
      * One server.
      *
-     * @param address {@code host:port}, {@code [ipv6]:port}
+     * @param address {@code host:port}, {@code [ipv6]:port}, or {@code https://host:port} (which sets the scheme)
      * @param weight relative share under the weighted policies, 1-1000; default 1
      * @param backup used only while no primary server is eligible; default false
      * @param drained takes no new requests, those in flight finish; default false
+     * @param scheme {@code http} or {@code https}; default the address's scheme, else {@code http}
+     * @param verifyTls with https: check the server's certificate; default true. Only https servers may say false
+     * @param tlsServerName with https: the name sent as SNI and expected in the certificate; default null =
+     *     the host. Only https servers may have one
      */
-    public record ServerCommand(String address, Integer weight, Boolean backup, Boolean drained) {
+    public record ServerCommand(String address, Integer weight, Boolean backup, Boolean drained, String scheme,
+                                Boolean verifyTls, String tlsServerName) {
+
+        /** A plain-HTTP server (or whatever scheme the address names). */
+        public ServerCommand(String address, Integer weight, Boolean backup, Boolean drained) {
+            this(address, weight, backup, drained, null, null, null);
+        }
 
         /** A primary server of weight 1, not drained. */
         public static ServerCommand of(String address) {
             return new ServerCommand(address, null, null, null);
         }
+    }
+
+    /**
+     * How the backend keeps and limits its connections to each server.
+     *
+     * @param idleTimeoutMs an idle keep-alive connection is closed after this long, 1 s to 1 h; default null =
+     *     the engine's (30 s)
+     * @param maxConnectionsPerServer requests in flight per server at most, 0-100000; default 0 = no limit
+     * @param queueSize requests that may wait for a free slot over the whole backend, 0-100000; default 100
+     * @param queueTimeoutMs how long a request may wait for a slot before it gets 503, 100 ms to 5 min;
+     *     default 10000
+     */
+    public record LimitsCommand(Long idleTimeoutMs, Integer maxConnectionsPerServer, Integer queueSize,
+                                Long queueTimeoutMs) {
     }
 
     /**
@@ -66,7 +100,7 @@ public record BackendCommand(String name, List<ServerCommand> servers, String ba
      * @param timeoutMs time allowed to one check, at least 100 ms and below the interval; default 2000
      * @param expectedStatusMin lowest healthy status, 100-599; default 200
      * @param expectedStatusMax highest healthy status, 100-599, at least the minimum; default 399
-     * @param healthyThreshold good checks in a row that bring a server back, 1-10; default 2
+     * @param healthyThreshold good checks in a row that bring a server back, 1-10; default 1
      * @param unhealthyThreshold failed checks in a row that take a server down, 1-10; default 3
      */
     public record HealthCheckCommand(String path, Long intervalMs, Long timeoutMs, Integer expectedStatusMin,

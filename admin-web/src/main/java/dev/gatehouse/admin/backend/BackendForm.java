@@ -1,13 +1,16 @@
 package dev.gatehouse.admin.backend;
 
 import dev.gatehouse.admin.backend.BackendCommand.HealthCheckCommand;
+import dev.gatehouse.admin.backend.BackendCommand.LimitsCommand;
 import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
 import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
+import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
@@ -22,14 +25,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What the backend form posts: the name, one row per server (address, weight, backup, drained), the
- * load-balancing policy, the health checks and the timeouts. Numbers are kept as the text typed, so
+ * What the backend form posts: the name, one row per server (address, weight, backup, drained,
+ * HTTPS with its certificate check and TLS name), the load-balancing policy, the health checks, the
+ * timeouts and the connection limits. Numbers are kept as the text typed, so
  * "5s" is shown back with a message instead of a conversion error; an empty box means the default,
  * which the box shows as its placeholder. Rows whose address is empty are left out, so clearing an
  * address removes the server.
  *
  * <p>The health check's settings sit under its switch and only count while it is on, so a value left
- * in a box the user switched off cannot make the save fail.
+ * in a box the user switched off cannot make the save fail. A row's certificate check and TLS name
+ * are sent as they are, HTTPS ticked or not: on a plain-HTTP server the validator says they need
+ * HTTPS, which is what a user who forgot the box needs to hear.
  */
 public class BackendForm {
 
@@ -37,16 +43,19 @@ public class BackendForm {
     static final Set<String> FIELDS = Set.of("name", "servers", "balancing", "connectTimeoutMs", "responseTimeoutSeconds",
             "maxRetries", "passiveMaxFailures", "passiveEjectSeconds", "healthCheck", "healthPath",
             "healthIntervalSeconds", "healthTimeoutSeconds", "healthStatusMin", "healthStatusMax",
-            "healthHealthyThreshold", "healthUnhealthyThreshold");
+            "healthHealthyThreshold", "healthUnhealthyThreshold", "idleTimeoutSeconds", "maxConnectionsPerServer",
+            "queueSize", "queueTimeoutSeconds");
 
     /** What the binder may set: the controls above except the row list itself, and each row's fields. */
     static final String[] BINDABLE = Stream.concat(FIELDS.stream().filter(field -> !field.equals("servers")),
-                    Stream.of("servers[*].address", "servers[*].weight", "servers[*].backup", "servers[*].drained"))
+                    Stream.of("servers[*].address", "servers[*].weight", "servers[*].backup", "servers[*].drained",
+                            "servers[*].https", "servers[*].verifyTls", "servers[*].tlsServerName"))
             .toArray(String[]::new);
 
     /**
      * Each box's default, shown as its placeholder: the engine's own defaults, in the box's unit.
-     * Keyed by form field ({@code weight} for every row's weight box).
+     * Keyed by form field ({@code weight} for every row's weight box; a row's TLS name box shows its
+     * host instead).
      */
     public static final Map<String, String> DEFAULTS = defaults();
 
@@ -82,10 +91,18 @@ public class BackendForm {
     private String healthStatusMin = "";
     /** Empty = 399. */
     private String healthStatusMax = "";
-    /** Empty = 2. */
+    /** Empty = 1. */
     private String healthHealthyThreshold = "";
     /** Empty = 3. */
     private String healthUnhealthyThreshold = "";
+    /** Seconds, decimals allowed; empty = the engine's default (30). */
+    private String idleTimeoutSeconds = "";
+    /** Requests in flight per server, 0 = no limit; empty = 0. */
+    private String maxConnectionsPerServer = "";
+    /** Empty = 100. */
+    private String queueSize = "";
+    /** Seconds, decimals allowed; empty = 10. */
+    private String queueTimeoutSeconds = "";
 
     /** The row index of each server of the last {@link #toCommand()}: rows with an empty address are skipped. */
     private final List<Integer> rowOfServer = new ArrayList<>();
@@ -101,15 +118,35 @@ public class BackendForm {
         private boolean backup;
         /** Default false. */
         private boolean drained;
+        /** Reached over TLS; default false, unless the address is written https://. */
+        private boolean https;
+        /** With HTTPS: check the certificate; default true (ticked). */
+        private boolean verifyTls = true;
+        /** With HTTPS: SNI and expected certificate name; empty = the host. */
+        private String tlsServerName = "";
 
         public ServerRow() {
         }
 
-        ServerRow(String address, String weight, boolean backup, boolean drained) {
-            this.address = address;
-            this.weight = weight;
-            this.backup = backup;
-            this.drained = drained;
+        ServerRow(BackendServer server) {
+            this.address = server.address();
+            this.weight = Integer.toString(server.weight());
+            this.backup = server.backup();
+            this.drained = server.drained();
+            this.https = server.tls();
+            this.verifyTls = server.verifyTls();
+            this.tlsServerName = server.tlsServerName() == null ? "" : server.tlsServerName();
+        }
+
+        /** What the TLS name box shows when empty: the host it then stands for, or a generic example. */
+        public String getTlsServerNamePlaceholder() {
+            try {
+                String address = ServerAddress.parse(this.address).address();
+                String host = address.substring(0, address.lastIndexOf(':'));
+                return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            } catch (IllegalArgumentException notAnAddress) {
+                return "the host";
+            }
         }
 
         boolean isBlank() {
@@ -147,6 +184,30 @@ public class BackendForm {
         public void setDrained(boolean drained) {
             this.drained = drained;
         }
+
+        public boolean isHttps() {
+            return https;
+        }
+
+        public void setHttps(boolean https) {
+            this.https = https;
+        }
+
+        public boolean isVerifyTls() {
+            return verifyTls;
+        }
+
+        public void setVerifyTls(boolean verifyTls) {
+            this.verifyTls = verifyTls;
+        }
+
+        public String getTlsServerName() {
+            return tlsServerName;
+        }
+
+        public void setTlsServerName(String tlsServerName) {
+            this.tlsServerName = tlsServerName;
+        }
     }
 
     /** The stored backend, with one empty row after its servers for adding another. */
@@ -155,7 +216,7 @@ public class BackendForm {
         form.setName(backend.name());
         List<ServerRow> rows = new ArrayList<>();
         for (BackendServer server : backend.servers()) {
-            rows.add(new ServerRow(server.address(), Integer.toString(server.weight()), server.backup(), server.drained()));
+            rows.add(new ServerRow(server));
         }
         rows.add(new ServerRow());
         form.setServers(rows);
@@ -177,6 +238,11 @@ public class BackendForm {
             form.setHealthHealthyThreshold(Integer.toString(check.healthyThreshold()));
             form.setHealthUnhealthyThreshold(Integer.toString(check.unhealthyThreshold()));
         }
+        BackendConnectionLimits limits = settings.limits();
+        form.setIdleTimeoutSeconds(limits.idleTimeoutMs() == null ? "" : seconds(limits.idleTimeoutMs()));
+        form.setMaxConnectionsPerServer(Integer.toString(limits.maxConnectionsPerServer()));
+        form.setQueueSize(Integer.toString(limits.queueSize()));
+        form.setQueueTimeoutSeconds(seconds(limits.queueTimeoutMs()));
         return form;
     }
 
@@ -217,6 +283,10 @@ public class BackendForm {
             wholeNumber(problems, "healthHealthyThreshold", "healthy threshold", healthHealthyThreshold);
             wholeNumber(problems, "healthUnhealthyThreshold", "unhealthy threshold", healthUnhealthyThreshold);
         }
+        seconds(problems, "idleTimeoutSeconds", "idle timeout", idleTimeoutSeconds);
+        wholeNumber(problems, "maxConnectionsPerServer", "max connections per server", maxConnectionsPerServer);
+        wholeNumber(problems, "queueSize", "queue size", queueSize);
+        seconds(problems, "queueTimeoutSeconds", "queue timeout", queueTimeoutSeconds);
         return problems;
     }
 
@@ -228,8 +298,10 @@ public class BackendForm {
             ServerRow server = servers.get(row);
             if (server != null && !server.isBlank()) {
                 rowOfServer.add(row);
+                // Unticked HTTPS sends no scheme, so an address typed as https://host:port still counts.
                 commands.add(new ServerCommand(server.getAddress().trim(), integer(server.getWeight()), server.isBackup(),
-                        server.isDrained()));
+                        server.isDrained(), server.isHttps() ? ServerAddress.HTTPS : null, server.isVerifyTls(),
+                        blankToNull(server.getTlsServerName())));
             }
         }
         HealthCheckCommand check = !healthCheck ? null : new HealthCheckCommand(blankToNull(healthPath),
@@ -237,12 +309,15 @@ public class BackendForm {
                 integer(healthStatusMax), integer(healthHealthyThreshold), integer(healthUnhealthyThreshold));
         return new BackendCommand(name == null ? "" : name.trim(), commands, blankToNull(balancing),
                 longValue(connectTimeoutMs), millis(responseTimeoutSeconds), integer(maxRetries),
-                new PassiveHealthCommand(integer(passiveMaxFailures), integer(passiveEjectSeconds)), check);
+                new PassiveHealthCommand(integer(passiveMaxFailures), integer(passiveEjectSeconds)), check,
+                new LimitsCommand(millis(idleTimeoutSeconds), integer(maxConnectionsPerServer), integer(queueSize),
+                        millis(queueTimeoutSeconds)));
     }
 
     /**
      * The control that shows a problem the service found with a field of the last {@link #toCommand()}
-     * ({@code servers[2].weight}, {@code healthCheck.intervalMs}, or the engine's {@code servers[0].port}),
+     * ({@code servers[2].weight}, {@code servers[1].scheme}, {@code healthCheck.intervalMs}, or the engine's
+     * {@code servers[0].port}),
      * or null when the problem belongs above the form.
      */
     public String controlFor(String commandField) {
@@ -255,7 +330,11 @@ public class BackendForm {
             if (index >= rowOfServer.size()) {
                 return "servers";
             }
-            String part = "weight".equals(server.group(2)) ? "weight" : "address";
+            String part = server.group(2) == null ? "address" : switch (server.group(2)) {
+                case "weight", "verifyTls", "tlsServerName" -> server.group(2);
+                case "scheme" -> "https";
+                default -> "address";
+            };
             return "servers[" + rowOfServer.get(index) + "]." + part;
         }
         return switch (commandField) {
@@ -269,6 +348,8 @@ public class BackendForm {
             case "healthCheck.expectedStatusMax" -> "healthStatusMax";
             case "healthCheck.healthyThreshold" -> "healthHealthyThreshold";
             case "healthCheck.unhealthyThreshold" -> "healthUnhealthyThreshold";
+            case "idleTimeoutMs" -> "idleTimeoutSeconds";
+            case "queueTimeoutMs" -> "queueTimeoutSeconds";
             default -> FIELDS.contains(commandField) ? commandField : null;
         };
     }
@@ -288,6 +369,10 @@ public class BackendForm {
         defaults.put("healthStatusMax", Integer.toString(HealthCheckDefinition.DEFAULT_STATUS_MAX));
         defaults.put("healthHealthyThreshold", Integer.toString(HealthCheckDefinition.DEFAULT_HEALTHY_THRESHOLD));
         defaults.put("healthUnhealthyThreshold", Integer.toString(HealthCheckDefinition.DEFAULT_UNHEALTHY_THRESHOLD));
+        defaults.put("idleTimeoutSeconds", seconds(ConnectionPoolDefinition.DEFAULT_IDLE_TIMEOUT.toMillis()));
+        defaults.put("maxConnectionsPerServer", Integer.toString(ConnectionPoolDefinition.DEFAULT.maxConnectionsPerServer()));
+        defaults.put("queueSize", Integer.toString(ConnectionPoolDefinition.DEFAULT_QUEUE_SIZE));
+        defaults.put("queueTimeoutSeconds", seconds(ConnectionPoolDefinition.DEFAULT_QUEUE_TIMEOUT.toMillis()));
         return Map.copyOf(defaults);
     }
 
@@ -460,5 +545,37 @@ public class BackendForm {
 
     public void setHealthUnhealthyThreshold(String healthUnhealthyThreshold) {
         this.healthUnhealthyThreshold = healthUnhealthyThreshold;
+    }
+
+    public String getIdleTimeoutSeconds() {
+        return idleTimeoutSeconds;
+    }
+
+    public void setIdleTimeoutSeconds(String idleTimeoutSeconds) {
+        this.idleTimeoutSeconds = idleTimeoutSeconds;
+    }
+
+    public String getMaxConnectionsPerServer() {
+        return maxConnectionsPerServer;
+    }
+
+    public void setMaxConnectionsPerServer(String maxConnectionsPerServer) {
+        this.maxConnectionsPerServer = maxConnectionsPerServer;
+    }
+
+    public String getQueueSize() {
+        return queueSize;
+    }
+
+    public void setQueueSize(String queueSize) {
+        this.queueSize = queueSize;
+    }
+
+    public String getQueueTimeoutSeconds() {
+        return queueTimeoutSeconds;
+    }
+
+    public void setQueueTimeoutSeconds(String queueTimeoutSeconds) {
+        this.queueTimeoutSeconds = queueTimeoutSeconds;
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.admin.backend;
 
 import dev.gatehouse.admin.backend.BackendCommand.HealthCheckCommand;
+import dev.gatehouse.admin.backend.BackendCommand.LimitsCommand;
 import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
 import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.admin.common.Blocking;
@@ -9,8 +10,8 @@ import dev.gatehouse.admin.common.NotFoundException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.config.ConfigPublisher;
 import dev.gatehouse.admin.config.ConfigPublisher.Change;
-import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.storage.backend.BackendServer;
@@ -88,7 +89,8 @@ public class BackendService {
      * Drains one server (it takes no new requests; those in flight finish) or puts it back, by
      * editing the stored backend like {@link #update} does: validated, stored and live in one step.
      *
-     * @param address the server's {@code host:port}, compared in canonical form and ignoring case
+     * @param address the server's {@code host:port} (or {@code https://host:port}), compared in canonical
+     *     form and ignoring case
      * @throws ValidationException (as the Mono's error) on field {@code address} when it is blank
      * @throws NotFoundException (as the Mono's error) naming the address when the backend has no such server
      */
@@ -166,7 +168,8 @@ public class BackendService {
     /** A valid (normalized) command as stored servers. */
     private static List<BackendServer> servers(BackendCommand valid) {
         return valid.servers().stream()
-                .map(server -> new BackendServer(server.address(), server.weight(), server.backup(), server.drained()))
+                .map(server -> new BackendServer(server.address(), server.weight(), server.backup(), server.drained(),
+                        ServerAddress.HTTPS.equals(server.scheme()), server.verifyTls(), server.tlsServerName()))
                 .toList();
     }
 
@@ -176,27 +179,40 @@ public class BackendService {
         BackendHealthCheck healthCheck = check == null ? null : new BackendHealthCheck(check.path(), check.intervalMs(),
                 check.timeoutMs(), check.expectedStatusMin(), check.expectedStatusMax(), check.healthyThreshold(),
                 check.unhealthyThreshold());
+        LimitsCommand limits = valid.limits();
         return new BackendSettings(valid.balancing(), valid.connectTimeoutMs(), valid.responseTimeoutMs(),
                 valid.maxRetries(), valid.passiveHealth().maxFailures(), valid.passiveHealth().ejectForSeconds(),
-                healthCheck);
+                healthCheck, new BackendConnectionLimits(limits.idleTimeoutMs(), limits.maxConnectionsPerServer(),
+                        limits.queueSize(), limits.queueTimeoutMs()));
     }
 
     /** The command that stores exactly this backend again. */
     static BackendCommand command(String name, List<BackendServer> servers, BackendSettings settings) {
         BackendHealthCheck check = settings.healthCheck();
+        BackendConnectionLimits limits = settings.limits();
         return new BackendCommand(name,
-                servers.stream().map(s -> new ServerCommand(s.address(), s.weight(), s.backup(), s.drained())).toList(),
+                servers.stream().map(BackendService::command).toList(),
                 settings.balancing(), settings.connectTimeoutMs(), settings.responseTimeoutMs(), settings.maxRetries(),
                 new PassiveHealthCommand(settings.passiveMaxFailures(), settings.passiveEjectSeconds()),
                 check == null ? null : new HealthCheckCommand(check.path(), check.intervalMs(), check.timeoutMs(),
                         check.expectedStatusMin(), check.expectedStatusMax(), check.healthyThreshold(),
-                        check.unhealthyThreshold()));
+                        check.unhealthyThreshold()),
+                new LimitsCommand(limits.idleTimeoutMs(), limits.maxConnectionsPerServer(), limits.queueSize(),
+                        limits.queueTimeoutMs()));
     }
 
-    /** The stored form of an address as typed: "[::1]:80" for "[::1]:80", the text itself when it does not parse. */
+    private static ServerCommand command(BackendServer server) {
+        return new ServerCommand(server.address(), server.weight(), server.backup(), server.drained(),
+                server.tls() ? ServerAddress.HTTPS : ServerAddress.HTTP, server.verifyTls(), server.tlsServerName());
+    }
+
+    /**
+     * The stored form of an address as typed: "[::1]:80" for "[::1]:80", "app:443" for "https://app:443",
+     * the text itself when it does not parse.
+     */
     private static String canonical(String address) {
         try {
-            return ServerDefinition.parse(address).address();
+            return ServerAddress.parse(address).address();
         } catch (IllegalArgumentException notAnAddress) {
             return address.strip().toLowerCase(Locale.ROOT);
         }

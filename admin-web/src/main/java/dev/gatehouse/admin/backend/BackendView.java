@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * A stored backend as the dashboard and the API show it.
  *
- * @param servers normalized {@code host:port} entries with their weight, backup and drained flags, in order
- * @param settings balancing, timeouts (null = the engine's default), retries and health checks
+ * @param servers normalized {@code host:port} entries with their weight, backup and drained flags and, for
+ *     https servers, the certificate check and TLS name, in order
+ * @param settings balancing, timeouts (null = the engine's default), retries, health checks and connection limits
  * @param usedBySites the first hostname of each site routing to this backend, by site id; a backend
  *     with any cannot be deleted
  */

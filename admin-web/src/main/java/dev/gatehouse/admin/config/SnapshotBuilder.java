@@ -3,6 +3,7 @@ package dev.gatehouse.admin.config;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.LoadBalancing;
@@ -11,6 +12,7 @@ import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
 import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.storage.backend.BackendSettings;
@@ -93,7 +95,9 @@ public class SnapshotBuilder {
 
     /**
      * Every stored setting, as the engine's records. A timeout stored as null stays null, which the
-     * engine reads as its default; the active health check is only there when a path is stored.
+     * engine reads as its default; the active health check is only there when a path is stored. An
+     * https server's verification flag and TLS name go along; a plain-HTTP server's are the engine's
+     * defaults (verify, no name), as stored.
      *
      * @throws IllegalArgumentException when a stored value is one the engine does not know (a policy
      *     name or an address the admin app would have refused)
@@ -101,9 +105,11 @@ public class SnapshotBuilder {
     static BackendDefinition toDefinition(Backend backend) {
         List<ServerDefinition> servers = backend.servers().stream().map(server -> {
             ServerDefinition parsed = ServerDefinition.parse(server.address());
-            return new ServerDefinition(parsed.host(), parsed.port(), server.weight(), server.backup(), server.drained());
+            return new ServerDefinition(parsed.host(), parsed.port(), server.weight(), server.backup(), server.drained(),
+                    server.tls(), server.verifyTls(), server.tlsServerName());
         }).toList();
         BackendSettings settings = backend.settings();
+        BackendConnectionLimits limits = settings.limits();
         BackendHealthCheck check = settings.healthCheck();
         HealthCheckDefinition healthCheck = check == null ? null : new HealthCheckDefinition(check.path(),
                 Duration.ofMillis(check.intervalMs()), Duration.ofMillis(check.timeoutMs()), check.expectedStatusMin(),
@@ -111,7 +117,8 @@ public class SnapshotBuilder {
         return new BackendDefinition(backend.name(), servers, millis(settings.connectTimeoutMs()),
                 millis(settings.responseTimeoutMs()), LoadBalancing.fromName(settings.balancing()), healthCheck,
                 new PassiveHealthDefinition(settings.passiveMaxFailures(), Duration.ofSeconds(settings.passiveEjectSeconds())),
-                settings.maxRetries());
+                settings.maxRetries(), new ConnectionPoolDefinition(millis(limits.idleTimeoutMs()),
+                        limits.maxConnectionsPerServer(), limits.queueSize(), Duration.ofMillis(limits.queueTimeoutMs())));
     }
 
     private static Duration millis(Long millis) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
@@ -27,10 +28,12 @@ import tools.jackson.databind.util.StdConverter;
  * the read, so a revision is never half-understood.
  *
  * <p>Revisions written before a field existed still read back: a missing field takes the engine's
- * default, not Java's zero. That matters for the numbers whose default is not 0 (a backend's
- * {@code maxRetries}, a server's {@code weight}): they are read through the {@link StoredBackend} and
- * {@link StoredServer} records, whose boxed fields tell "absent" from 0. Missing objects (balancing,
- * health checks) are null, which the engine's records already read as their defaults.
+ * default, not Java's zero or false. That matters for the values whose default is not 0 or false (a
+ * backend's {@code maxRetries}, a server's {@code weight} and {@code verifyTls}, a pool's
+ * {@code queueSize}): they are read through the {@link StoredBackend}, {@link StoredServer} and
+ * {@link StoredPool} records, whose boxed fields tell "absent" from 0. Missing objects (balancing,
+ * health checks, the connection pool) are null, which the engine's records already read as their
+ * defaults.
  *
  * <p>Private keys are never written: a certificate is stored with its name and chain only, and
  * {@link SnapshotBuilder#withPrivateKeys} puts the keys back from the (encrypted) certificate table
@@ -44,6 +47,7 @@ public final class SnapshotJson {
             .addMixIn(CertificateDefinition.class, WithoutPrivateKey.class)
             .addMixIn(BackendDefinition.class, ReadAsStoredBackend.class)
             .addMixIn(ServerDefinition.class, ReadAsStoredServer.class)
+            .addMixIn(ConnectionPoolDefinition.class, ReadAsStoredPool.class)
             .addMixIn(LoadBalancing.class, ByConfigName.class)
             .build();
 
@@ -57,6 +61,10 @@ public final class SnapshotJson {
 
     @JsonDeserialize(converter = StoredServer.ToDefinition.class)
     private abstract static class ReadAsStoredServer {
+    }
+
+    @JsonDeserialize(converter = StoredPool.ToDefinition.class)
+    private abstract static class ReadAsStoredPool {
     }
 
     private abstract static class ByConfigName {
@@ -74,27 +82,46 @@ public final class SnapshotJson {
     /** A backend as stored in any revision; null = not written by the version that stored it. */
     record StoredBackend(String name, List<ServerDefinition> servers, Duration connectTimeout, Duration responseTimeout,
                          LoadBalancing balancing, HealthCheckDefinition healthCheck,
-                         PassiveHealthDefinition passiveHealth, Integer maxRetries) {
+                         PassiveHealthDefinition passiveHealth, Integer maxRetries, ConnectionPoolDefinition pool) {
 
         static final class ToDefinition extends StdConverter<StoredBackend, BackendDefinition> {
             @Override
             public BackendDefinition convert(StoredBackend stored) {
                 return new BackendDefinition(stored.name(), stored.servers(), stored.connectTimeout(),
                         stored.responseTimeout(), stored.balancing(), stored.healthCheck(), stored.passiveHealth(),
-                        stored.maxRetries() == null ? BackendDefinition.DEFAULT_MAX_RETRIES : stored.maxRetries());
+                        stored.maxRetries() == null ? BackendDefinition.DEFAULT_MAX_RETRIES : stored.maxRetries(),
+                        stored.pool());
             }
         }
     }
 
     /** A server as stored in any revision; null = not written by the version that stored it. */
-    record StoredServer(String host, int port, Integer weight, Boolean backup, Boolean drained) {
+    record StoredServer(String host, int port, Integer weight, Boolean backup, Boolean drained, Boolean tls,
+                        Boolean verifyTls, String tlsServerName) {
 
         static final class ToDefinition extends StdConverter<StoredServer, ServerDefinition> {
             @Override
             public ServerDefinition convert(StoredServer stored) {
+                // verifyTls defaults to true: a revision from before https servers had no reason to turn it off
                 return new ServerDefinition(stored.host(), stored.port(),
                         stored.weight() == null ? ServerDefinition.DEFAULT_WEIGHT : stored.weight(),
-                        Boolean.TRUE.equals(stored.backup()), Boolean.TRUE.equals(stored.drained()));
+                        Boolean.TRUE.equals(stored.backup()), Boolean.TRUE.equals(stored.drained()),
+                        Boolean.TRUE.equals(stored.tls()), !Boolean.FALSE.equals(stored.verifyTls()),
+                        stored.tlsServerName());
+            }
+        }
+    }
+
+    /** A connection pool as stored in any revision; null = not written by the version that stored it. */
+    record StoredPool(Duration idleTimeout, Integer maxConnectionsPerServer, Integer queueSize, Duration queueTimeout) {
+
+        static final class ToDefinition extends StdConverter<StoredPool, ConnectionPoolDefinition> {
+            @Override
+            public ConnectionPoolDefinition convert(StoredPool stored) {
+                return new ConnectionPoolDefinition(stored.idleTimeout(),
+                        stored.maxConnectionsPerServer() == null ? 0 : stored.maxConnectionsPerServer(),
+                        stored.queueSize() == null ? ConnectionPoolDefinition.DEFAULT_QUEUE_SIZE : stored.queueSize(),
+                        stored.queueTimeout());
             }
         }
     }

@@ -13,6 +13,7 @@ import static org.springframework.security.test.web.reactive.server.SecurityMock
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
 
 import dev.gatehouse.admin.backend.BackendCommand.HealthCheckCommand;
+import dev.gatehouse.admin.backend.BackendCommand.LimitsCommand;
 import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
 import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.admin.common.ConflictException;
@@ -22,6 +23,7 @@ import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.setup.SetupService;
 import dev.gatehouse.admin.web.Html;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
+import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
@@ -53,7 +55,8 @@ class BackendControllerTest {
     private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
 
     private static final BackendSettings EVERY_SETTING = new BackendSettings("least-connections", 1_500L, 90_000L, 4,
-            0, 120, new BackendHealthCheck("/healthz", 2_500, 500, 204, 299, 1, 5));
+            0, 120, new BackendHealthCheck("/healthz", 2_500, 500, 204, 299, 1, 5),
+            new BackendConnectionLimits(45_000L, 50, 20, 2_500));
 
     @Autowired
     private WebTestClient web;
@@ -75,21 +78,37 @@ class BackendControllerTest {
     @Test
     void listShowsPolicyServersAndADrainOrUndrainButtonPerServer() {
         when(backends.list()).thenReturn(Flux.just(
-                new BackendView(1, "app", List.of(new BackendServer("10.0.0.1:3000", 3, false, false),
+                new BackendView(1, "app", List.of(new BackendServer("10.0.0.1:3000", 3, false, false).withTls(true, null),
                         new BackendServer("10.0.0.2:3000", 1, true, true)), EVERY_SETTING, List.of("app.example.test"), T0, T0),
                 backend(2, "spare", List.of("10.0.0.9:8080"), List.of())));
 
         String html = get("/backends", HttpStatus.OK);
 
-        assertThat(html).containsSubsequence("id=\"backend-1\"", "app", "Least connections", "/healthz", "2 servers",
-                "10.0.0.1:3000", "weight 3", "action=\"/backends/1/servers/drain\"", "value=\"10.0.0.1:3000\"", "Drain",
+        assertThat(html).containsSubsequence("id=\"backend-1\"", "app", "Least connections", "/healthz", "max 50/server",
+                "2 servers", "10.0.0.1:3000", ">https<", "weight 3", "action=\"/backends/1/servers/drain\"", "value=\"10.0.0.1:3000\"", "Drain",
                 "10.0.0.2:3000", "backup", "drained", "action=\"/backends/1/servers/undrain\"", "value=\"10.0.0.2:3000\"",
                 "Undrain", "app.example.test", "action=\"/backends/1/delete\"");
         assertThat(html).containsSubsequence("id=\"backend-2\"", "spare", "Round robin", "1 server", "10.0.0.9:8080",
                 "action=\"/backends/2/servers/drain\"", "not used yet");
+        assertThat(count(html, ">https<")).as("only the https server has the badge").isEqualTo(1);
+        assertThat(html).doesNotContain("certificate not verified");
+        assertThat(count(html, "/server<")).as("only the limited backend says so").isEqualTo(1);
         assertThat(html).contains("href=\"/backends/2/edit\"");
         assertThat(count(html, "name=\"_csrf\"")).as("every drain, undrain and delete form, and sign-out, carries the token")
                 .isEqualTo(6);
+    }
+
+    @Test
+    void listWarnsAboutAnHttpsServerWhoseCertificateIsNotChecked() {
+        when(backends.list()).thenReturn(Flux.just(new BackendView(1, "app",
+                List.of(new BackendServer("10.0.0.1:443", 1, false, false).withTls(false, "app.internal")),
+                BackendSettings.DEFAULT, List.of(), T0, T0)));
+
+        String html = get("/backends", HttpStatus.OK);
+
+        assertThat(html).containsSubsequence("10.0.0.1:443", "Reached over TLS as app.internal", ">https<",
+                "certificate not verified");
+        assertThat(html).doesNotContain("/server<");
     }
 
     @Test
@@ -116,16 +135,27 @@ class BackendControllerTest {
         assertThat(html).containsPattern("<option value=\"round-robin\"[^>]*selected");
         assertThat(placeholders(html)).containsExactly(
                 "healthPath=/", "healthIntervalSeconds=10", "healthTimeoutSeconds=2", "healthStatusMin=200",
-                "healthStatusMax=399", "healthHealthyThreshold=2", "healthUnhealthyThreshold=3", "passiveMaxFailures=3",
-                "passiveEjectSeconds=30", "connectTimeoutMs=5000", "responseTimeoutSeconds=60", "maxRetries=2");
+                "healthStatusMax=399", "healthHealthyThreshold=1", "healthUnhealthyThreshold=3", "passiveMaxFailures=3",
+                "passiveEjectSeconds=30", "connectTimeoutMs=5000", "responseTimeoutSeconds=60", "maxRetries=2",
+                "idleTimeoutSeconds=30", "maxConnectionsPerServer=0", "queueSize=100", "queueTimeoutSeconds=10");
         assertThat(Html.attribute(Html.control(html, "healthCheck"), "checked")).isNull();
-        assertThat(html).contains("Health check", "Passive checks", "Timeouts &amp; retries", "Load balancing");
+        assertThat(html).contains("Health check", "Passive checks", "Timeouts &amp; retries", "Load balancing",
+                "Connection limits");
+        assertThat(checked(html, "servers[0].https")).isFalse();
+        assertThat(checked(html, "servers[0].verifyTls")).as("certificates are checked unless turned off").isTrue();
+        assertThat(value(html, "servers[0].tlsServerName")).isEmpty();
+        assertThat(Html.attribute(Html.control(html, "servers[0].tlsServerName"), "placeholder")).isEqualTo("the host");
+        assertThat(html).contains("name=\"_servers[0].https\"", "name=\"_servers[0].verifyTls\"");
+        assertThat(html).as("defaults stated in the hints").contains("default 30 s", "default 0 = no limit",
+                "default 100", "default 10 s", "Verify certificate (on by default)", "TLS name (default: the host)");
+        assertThat(html).as("no inline script").doesNotContain("<script>").doesNotContainPattern("<script(?![^>]*src=)");
     }
 
     @Test
     void editFormIsFilledFromTheBackendWithAnEmptyRowToAddAServer() {
         when(backends.get(4)).thenReturn(Mono.just(new BackendView(4, "app",
-                List.of(new BackendServer("10.0.0.1:3000", 3, false, true), new BackendServer("[::1]:3000", 1, true, false)),
+                List.of(new BackendServer("10.0.0.1:3000", 3, false, true), new BackendServer("[::1]:3000", 1, true, false),
+                        new BackendServer("10.0.0.3:443", 1, false, false).withTls(false, "app.internal")),
                 EVERY_SETTING, List.of(), T0, T0)));
 
         String html = get("/backends/4/edit", HttpStatus.OK);
@@ -138,7 +168,19 @@ class BackendControllerTest {
         assertThat(checked(html, "servers[0].drained")).isTrue();
         assertThat(value(html, "servers[1].address")).isEqualTo("[::1]:3000");
         assertThat(checked(html, "servers[1].backup")).isTrue();
-        assertThat(value(html, "servers[2].address")).isEmpty();
+        assertThat(checked(html, "servers[1].https")).isFalse();
+        assertThat(checked(html, "servers[1].verifyTls")).isTrue();
+        assertThat(Html.attribute(Html.control(html, "servers[1].tlsServerName"), "placeholder")).isEqualTo("::1");
+        assertThat(value(html, "servers[2].address")).isEqualTo("10.0.0.3:443");
+        assertThat(checked(html, "servers[2].https")).isTrue();
+        assertThat(checked(html, "servers[2].verifyTls")).isFalse();
+        assertThat(value(html, "servers[2].tlsServerName")).isEqualTo("app.internal");
+        assertThat(Html.attribute(Html.control(html, "servers[2].tlsServerName"), "placeholder")).isEqualTo("10.0.0.3");
+        assertThat(value(html, "servers[3].address")).isEmpty();
+        assertThat(value(html, "idleTimeoutSeconds")).isEqualTo("45");
+        assertThat(value(html, "maxConnectionsPerServer")).isEqualTo("50");
+        assertThat(value(html, "queueSize")).isEqualTo("20");
+        assertThat(value(html, "queueTimeoutSeconds")).isEqualTo("2.5");
         assertThat(html).containsPattern("<option value=\"least-connections\"[^>]*selected");
         assertThat(value(html, "connectTimeoutMs")).isEqualTo("1500");
         assertThat(value(html, "responseTimeoutSeconds")).isEqualTo("90");
@@ -169,6 +211,8 @@ class BackendControllerTest {
         row(form, 0, " 127.0.0.1:3000 ", "3", false, true);
         row(form, 1, "", "", false, false);
         row(form, 2, "127.0.0.1:3001", "", true, false);
+        row(form, 3, "10.0.0.5:8443", "", false, false, true, false, " app.internal ");
+        row(form, 4, "https://10.0.0.6", "", false, false, false, true, "");
         form.add("balancing", "sticky-cookie");
         form.add("connectTimeoutMs", "1500");
         form.add("responseTimeoutSeconds", "2.5");
@@ -184,15 +228,22 @@ class BackendControllerTest {
         form.add("healthStatusMax", "204");
         form.add("healthHealthyThreshold", "1");
         form.add("healthUnhealthyThreshold", "4");
+        form.add("idleTimeoutSeconds", "75");
+        form.add("maxConnectionsPerServer", "32");
+        form.add("queueSize", "0");
+        form.add("queueTimeoutSeconds", "0.5");
 
         post("/backends", form)
                 .expectStatus().isEqualTo(HttpStatus.SEE_OTHER)
                 .expectHeader().location("/backends");
 
         verify(backends).create(new BackendCommand("app",
-                List.of(new ServerCommand("127.0.0.1:3000", 3, false, true), new ServerCommand("127.0.0.1:3001", null, true, false)),
+                List.of(server("127.0.0.1:3000", 3, false, true), server("127.0.0.1:3001", null, true, false),
+                        new ServerCommand("10.0.0.5:8443", null, false, false, "https", false, "app.internal"),
+                        new ServerCommand("https://10.0.0.6", null, false, false, null, true, null)),
                 "sticky-cookie", 1_500L, 2_500L, 0, new PassiveHealthCommand(0, 90),
-                new HealthCheckCommand("/healthz", 15_000L, 250L, 200, 204, 1, 4)), ADMIN);
+                new HealthCheckCommand("/healthz", 15_000L, 250L, 200, 204, 1, 4),
+                new LimitsCommand(75_000L, 32, 0, 500L)), ADMIN);
     }
 
     @Test
@@ -209,8 +260,9 @@ class BackendControllerTest {
 
         post("/backends/7", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
 
-        verify(backends).update(7L, new BackendCommand("app", List.of(new ServerCommand("127.0.0.1:3000", null, false, false)),
-                "round-robin", null, null, null, new PassiveHealthCommand(null, null), null), ADMIN);
+        verify(backends).update(7L, new BackendCommand("app", List.of(server("127.0.0.1:3000", null, false, false)),
+                "round-robin", null, null, null, new PassiveHealthCommand(null, null), null,
+                new LimitsCommand(null, null, null, null)), ADMIN);
     }
 
     @Test
@@ -221,6 +273,8 @@ class BackendControllerTest {
         form.add("healthCheck", "true");
         form.add("healthIntervalSeconds", "1m");
         form.add("healthTimeoutSeconds", "0.0001");
+        form.add("maxConnectionsPerServer", "lots");
+        form.add("queueTimeoutSeconds", "5m");
 
         String html = post("/backends", form).expectStatus().isBadRequest()
                 .expectBody(String.class).returnResult().getResponseBody();
@@ -234,6 +288,11 @@ class BackendControllerTest {
                 .isEqualTo("health check interval '1m' must be a number of seconds, e.g. 10 (or 0.5 for half a second)");
         assertThat(Html.fieldError(html, "healthTimeoutSeconds"))
                 .isEqualTo("health check timeout '0.0001' must be a number of seconds, e.g. 2 (or 0.5 for half a second)");
+        assertThat(Html.fieldError(html, "maxConnectionsPerServer"))
+                .isEqualTo("max connections per server 'lots' must be a whole number, e.g. 0");
+        assertThat(value(html, "maxConnectionsPerServer")).isEqualTo("lots");
+        assertThat(Html.fieldError(html, "queueTimeoutSeconds"))
+                .isEqualTo("queue timeout '5m' must be a number of seconds, e.g. 10 (or 0.5 for half a second)");
         assertThat(value(html, "servers[0].address")).isEqualTo("127.0.0.1:3000");
         assertThat(checked(html, "healthCheck")).isTrue();
         verify(backends, never()).create(any(), anyString());
@@ -250,12 +309,23 @@ class BackendControllerTest {
                 new FieldProblem("passiveHealth.ejectForSeconds", "passiveHealth.ejectForSeconds must be between 1 and 3600, was 0"),
                 new FieldProblem("healthCheck.intervalMs", "healthCheck.intervalMs must be between 1 s and 1 h, was 500 ms"),
                 new FieldProblem("healthCheck.expectedStatusMax", "healthCheck.expectedStatusMax (100) must not be below 200"),
+                new FieldProblem("servers[0].tlsServerName", "servers[0].tlsServerName 'app.internal' only applies to https servers"),
+                new FieldProblem("servers[0].verifyTls", "servers[0].verifyTls is false, but the server is plain http"),
+                new FieldProblem("servers[1].scheme", "servers[1].scheme 'http' contradicts the address"),
+                new FieldProblem("idleTimeoutMs", "idleTimeoutMs must be between 1 s and 1 h, was 500 ms"),
+                new FieldProblem("maxConnectionsPerServer", "maxConnectionsPerServer must be between 0 (no limit) and 100000"),
+                new FieldProblem("queueSize", "queueSize must be between 0 and 100000, was 200000"),
+                new FieldProblem("queueTimeoutMs", "queueTimeoutMs must be between 100 ms and 5 min, was 50 ms"),
                 new FieldProblem("", "the proxy engine rejected the configuration")))));
         MultiValueMap<String, String> form = form("app");
-        row(form, 0, "10.0.0.1:80", "", true, false);
+        row(form, 0, "10.0.0.1:80", "", true, false, false, false, "app.internal");
         row(form, 1, "", "", false, false);
         row(form, 2, "localhost:99999", "5000", true, false);
         form.add("responseTimeoutSeconds", "0.5");
+        form.add("idleTimeoutSeconds", "0.5");
+        form.add("maxConnectionsPerServer", "-1");
+        form.add("queueSize", "200000");
+        form.add("queueTimeoutSeconds", "0.05");
         form.add("passiveEjectSeconds", "0");
         form.add("healthCheck", "true");
         form.add("healthIntervalSeconds", "0.5");
@@ -278,7 +348,22 @@ class BackendControllerTest {
         assertThat(Html.fieldError(html, "healthIntervalSeconds"))
                 .isEqualTo("healthCheck.intervalMs must be between 1 s and 1 h, was 500 ms");
         assertThat(Html.fieldError(html, "healthStatusMax")).isEqualTo("healthCheck.expectedStatusMax (100) must not be below 200");
+        assertThat(Html.fieldError(html, "servers0.tlsServerName"))
+                .isEqualTo("servers[0].tlsServerName 'app.internal' only applies to https servers");
+        assertThat(Html.attribute(Html.control(html, "servers[0].tlsServerName"), "class")).contains("is-invalid");
+        assertThat(Html.fieldError(html, "servers0.verifyTls"))
+                .isEqualTo("servers[0].verifyTls is false, but the server is plain http");
+        assertThat(Html.fieldError(html, "servers2.https")).isEqualTo("servers[1].scheme 'http' contradicts the address");
+        assertThat(Html.fieldError(html, "idleTimeoutSeconds")).isEqualTo("idleTimeoutMs must be between 1 s and 1 h, was 500 ms");
+        assertThat(Html.fieldError(html, "maxConnectionsPerServer"))
+                .isEqualTo("maxConnectionsPerServer must be between 0 (no limit) and 100000");
+        assertThat(Html.fieldError(html, "queueSize")).isEqualTo("queueSize must be between 0 and 100000, was 200000");
+        assertThat(Html.fieldError(html, "queueTimeoutSeconds"))
+                .isEqualTo("queueTimeoutMs must be between 100 ms and 5 min, was 50 ms");
         assertThat(Html.formErrors(html)).containsExactly("the proxy engine rejected the configuration");
+        assertThat(value(html, "servers[0].tlsServerName")).isEqualTo("app.internal");
+        assertThat(checked(html, "servers[0].verifyTls")).isFalse();
+        assertThat(value(html, "queueSize")).isEqualTo("200000");
         // what was typed is shown again, the empty row included
         assertThat(value(html, "servers[2].address")).isEqualTo("localhost:99999");
         assertThat(value(html, "servers[2].weight")).isEqualTo("5000");
@@ -426,10 +511,25 @@ class BackendControllerTest {
         return form;
     }
 
-    /** One server row as the browser posts it: unticked boxes send only their "_" marker. */
+    /** A plain server row: HTTPS off, verification on (as a new row shows it), no TLS name. */
     private static void row(MultiValueMap<String, String> form, int row, String address, String weight, boolean backup,
                             boolean drained) {
+        row(form, row, address, weight, backup, drained, false, true, "");
+    }
+
+    /** One server row as the browser posts it: unticked boxes send only their "_" marker. */
+    private static void row(MultiValueMap<String, String> form, int row, String address, String weight, boolean backup,
+                            boolean drained, boolean https, boolean verifyTls, String tlsServerName) {
         String prefix = "servers[" + row + "].";
+        if (https) {
+            form.add(prefix + "https", "true");
+        }
+        form.add("_" + prefix + "https", "on");
+        if (verifyTls) {
+            form.add(prefix + "verifyTls", "true");
+        }
+        form.add("_" + prefix + "verifyTls", "on");
+        form.add(prefix + "tlsServerName", tlsServerName);
         form.add(prefix + "address", address);
         form.add(prefix + "weight", weight);
         if (backup) {
@@ -440,6 +540,11 @@ class BackendControllerTest {
             form.add(prefix + "drained", "true");
         }
         form.add("_" + prefix + "drained", "on");
+    }
+
+    /** What the form sends for a row of {@link #row(MultiValueMap, int, String, String, boolean, boolean)}. */
+    private static ServerCommand server(String address, Integer weight, boolean backup, boolean drained) {
+        return new ServerCommand(address, weight, backup, drained, null, true, null);
     }
 
     private static String value(String html, String name) {

@@ -2,8 +2,11 @@ package dev.gatehouse.admin.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.admin.backend.BackendCommand.LimitsCommand;
+import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.admin.backend.BackendForm.ServerRow;
 import dev.gatehouse.engine.config.LoadBalancing;
+import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
@@ -62,6 +65,11 @@ class BackendFormTest {
         maxRetries             | two    | max retries 'two' must be a whole number, e.g. 2
         passiveMaxFailures     | 99999999999 | failures before ejecting '99999999999' must be a whole number, e.g. 3
         passiveEjectSeconds    | 0.5    | eject time '0.5' must be a whole number, e.g. 30
+        idleTimeoutSeconds     | 30s    | idle timeout '30s' must be a number of seconds, e.g. 30 (or 0.5 for half a second)
+        maxConnectionsPerServer | ten   | max connections per server 'ten' must be a whole number, e.g. 0
+        maxConnectionsPerServer | 1.5   | max connections per server '1.5' must be a whole number, e.g. 0
+        queueSize              | 1e3    | queue size '1e3' must be a whole number, e.g. 100
+        queueTimeoutSeconds    | 10 s   | queue timeout '10 s' must be a number of seconds, e.g. 10 (or 0.5 for half a second)
         """)
     void textThatIsNotANumberIsNamed(String box, String typed, String message) {
         BackendForm form = formWith("10.0.0.1:80");
@@ -71,6 +79,10 @@ class BackendFormTest {
             case "maxRetries" -> form.setMaxRetries(typed);
             case "passiveMaxFailures" -> form.setPassiveMaxFailures(typed);
             case "passiveEjectSeconds" -> form.setPassiveEjectSeconds(typed);
+            case "idleTimeoutSeconds" -> form.setIdleTimeoutSeconds(typed);
+            case "maxConnectionsPerServer" -> form.setMaxConnectionsPerServer(typed);
+            case "queueSize" -> form.setQueueSize(typed);
+            case "queueTimeoutSeconds" -> form.setQueueTimeoutSeconds(typed);
             default -> throw new IllegalArgumentException(box);
         }
 
@@ -86,6 +98,13 @@ class BackendFormTest {
         servers[1]                    | servers[2].address
         servers[1].weight             | servers[2].weight
         servers[1].port               | servers[2].address
+        servers[1].scheme             | servers[2].https
+        servers[1].verifyTls          | servers[2].verifyTls
+        servers[1].tlsServerName      | servers[2].tlsServerName
+        idleTimeoutMs                 | idleTimeoutSeconds
+        maxConnectionsPerServer       | maxConnectionsPerServer
+        queueSize                     | queueSize
+        queueTimeoutMs                | queueTimeoutSeconds
         servers[7]                    | servers
         balancing                     | balancing
         connectTimeoutMs              | connectTimeoutMs
@@ -113,13 +132,19 @@ class BackendFormTest {
     @Test
     void aStoredBackendComesBackUnchangedThroughTheForm() {
         BackendSettings settings = new BackendSettings("client-ip-hash", 750L, 1_500L, 0, 0, 5,
-                new BackendHealthCheck("/up", 1_250, 100, 100, 599, 10, 1));
+                new BackendHealthCheck("/up", 1_250, 100, 100, 599, 10, 1), new BackendConnectionLimits(2_500L, 40, 0, 150));
         List<BackendServer> servers = List.of(new BackendServer("10.0.0.1:80", 9, false, true),
-                new BackendServer("[::1]:81", 1, true, false));
+                new BackendServer("[::1]:81", 1, true, false),
+                new BackendServer("app.internal:8443", 1, false, false).withTls(true, null),
+                new BackendServer("10.0.0.2:443", 2, false, false).withTls(false, "app.example.test"));
         BackendForm form = BackendForm.from(new BackendView(1, "app", servers, settings, List.of(), T0, T0));
 
         assertThat(form.inputProblems()).isEmpty();
-        assertThat(form.toCommand()).isEqualTo(BackendService.command("app", servers, settings));
+        assertThat(form.getServers()).extracting(ServerRow::isHttps).containsExactly(false, false, true, true, false);
+        assertThat(form.getIdleTimeoutSeconds()).isEqualTo("2.5");
+        assertThat(form.getQueueTimeoutSeconds()).isEqualTo("0.15");
+        assertThat(BackendValidator.normalize(form.toCommand()))
+                .isEqualTo(BackendValidator.normalize(BackendService.command("app", servers, settings)));
     }
 
     @Test
@@ -128,9 +153,61 @@ class BackendFormTest {
 
         assertThat(form.getConnectTimeoutMs()).isEmpty();
         assertThat(form.getResponseTimeoutSeconds()).isEmpty();
+        assertThat(form.getIdleTimeoutSeconds()).isEmpty();
         assertThat(form.isHealthCheck()).isFalse();
         assertThat(form.toCommand().connectTimeoutMs()).isNull();
         assertThat(form.toCommand().healthCheck()).isNull();
+        assertThat(form.toCommand().limits().idleTimeoutMs()).isNull();
+    }
+
+    @Test
+    void emptyLimitBoxesMeanTheDefaultsAndTypedOnesAreConverted() {
+        BackendForm form = formWith("10.0.0.1:80");
+        assertThat(form.toCommand().limits()).isEqualTo(new LimitsCommand(null, null, null, null));
+
+        form.setIdleTimeoutSeconds("90");
+        form.setMaxConnectionsPerServer(" 25 ");
+        form.setQueueSize("0");
+        form.setQueueTimeoutSeconds("0,5");
+
+        assertThat(form.inputProblems()).isEmpty();
+        assertThat(form.toCommand().limits()).isEqualTo(new LimitsCommand(90_000L, 25, 0, 500L));
+    }
+
+    /** HTTPS ticked | verify ticked | TLS name typed | address | the server in the command. */
+    @ParameterizedTest(name = "https={0} verify={1} name=''{2}'' {3}")
+    @CsvSource(delimiter = '|', nullValues = "<null>", textBlock = """
+        true  | true  | ''             | 10.0.0.1:443         | <null> | https  | true  | <null>
+        true  | false | ' app.internal ' | 10.0.0.1:443       | <null> | https  | false | app.internal
+        false | true  | ''             | 10.0.0.1:80          | <null> | <null> | true  | <null>
+        false | true  | ''             | https://10.0.0.1:443 | <null> | <null> | true  | <null>
+        false | false | app.internal   | 10.0.0.1:80          | <null> | <null> | false | app.internal
+        """)
+    void aServerRowsTlsBoxesGoToTheCommandAsTheyAre(boolean https, boolean verify, String name, String address,
+                                                   Integer weight, String scheme, boolean verifyTls, String tlsServerName) {
+        BackendForm form = formWith(address);
+        ServerRow row = form.getServers().get(0);
+        row.setHttps(https);
+        row.setVerifyTls(verify);
+        row.setTlsServerName(name);
+
+        assertThat(form.toCommand().servers()).containsExactly(
+                new ServerCommand(address, weight, false, false, scheme, verifyTls, tlsServerName));
+    }
+
+    @Test
+    void aNewRowVerifiesCertificatesAndShowsTheHostAsItsTlsName() {
+        ServerRow row = new ServerRow();
+        assertThat(row.isHttps()).isFalse();
+        assertThat(row.isVerifyTls()).isTrue();
+        assertThat(row.getTlsServerNamePlaceholder()).isEqualTo("the host");
+
+        row.setAddress("https://App.Internal:8443");
+        assertThat(row.getTlsServerNamePlaceholder()).isEqualTo("App.Internal");
+        row.setAddress("[::1]:8443");
+        assertThat(row.getTlsServerNamePlaceholder()).isEqualTo("::1");
+        row.setAddress("not an address");
+        assertThat(row.getTlsServerNamePlaceholder()).isEqualTo("the host");
     }
 
     @Test

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.storage.backend.Backend;
+import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
@@ -25,16 +27,22 @@ class SnapshotBuilderTest {
     @Test
     void everyStoredSettingReachesTheEngine() {
         Backend stored = new Backend(3, "shop", List.of(new BackendServer("10.0.0.1:8080", 5, false, false),
-                new BackendServer("[::1]:9000", 1, true, true)),
+                new BackendServer("[::1]:9000", 1, true, true),
+                new BackendServer("app.internal:8443", 2, false, false, true, true, null),
+                new BackendServer("10.0.0.2:443", 1, false, true, true, false, "app.example.test")),
                 new BackendSettings("power-of-two-choices", 250L, 600_000L, 7, 0, 120,
-                        new BackendHealthCheck("/healthz", 30_000, 1_500, 204, 299, 1, 10)),
+                        new BackendHealthCheck("/healthz", 30_000, 1_500, 204, 299, 1, 10),
+                        new BackendConnectionLimits(90_000L, 25, 7, 1_500)),
                 T0, T0);
 
         assertThat(SnapshotBuilder.toDefinition(stored)).isEqualTo(new BackendDefinition("shop",
-                List.of(new ServerDefinition("10.0.0.1", 8080, 5, false, false), new ServerDefinition("::1", 9000, 1, true, true)),
+                List.of(new ServerDefinition("10.0.0.1", 8080, 5, false, false), new ServerDefinition("::1", 9000, 1, true, true),
+                        new ServerDefinition("app.internal", 8443, 2, false, false, true, true, null),
+                        new ServerDefinition("10.0.0.2", 443, 1, false, true, true, false, "app.example.test")),
                 Duration.ofMillis(250), Duration.ofMinutes(10), LoadBalancing.POWER_OF_TWO_CHOICES,
                 new HealthCheckDefinition("/healthz", Duration.ofSeconds(30), Duration.ofMillis(1500), 204, 299, 1, 10),
-                new PassiveHealthDefinition(0, Duration.ofMinutes(2)), 7));
+                new PassiveHealthDefinition(0, Duration.ofMinutes(2)), 7,
+                new ConnectionPoolDefinition(Duration.ofSeconds(90), 25, 7, Duration.ofMillis(1500))));
     }
 
     @Test
@@ -50,6 +58,9 @@ class SnapshotBuilderTest {
         assertThat(definition.passiveHealth()).isEqualTo(PassiveHealthDefinition.DEFAULT);
         assertThat(definition.maxRetries()).isEqualTo(BackendDefinition.DEFAULT_MAX_RETRIES);
         assertThat(definition.balancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
+        assertThat(definition.pool()).isEqualTo(ConnectionPoolDefinition.DEFAULT);
+        assertThat(definition.servers().get(0).tls()).isFalse();
+        assertThat(definition.servers().get(0).verifyTls()).isTrue();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
@@ -75,11 +76,14 @@ class SnapshotJsonTest {
     private static final BackendDefinition EVERY_SETTING = new BackendDefinition("shop",
             List.of(ServerDefinition.parse("10.0.0.1:8080").withWeight(5),
                     ServerDefinition.parse("10.0.0.2:8080").withDrained(true),
-                    ServerDefinition.parse("[::1]:9000").asBackup().withWeight(1000)),
+                    ServerDefinition.parse("[::1]:9000").asBackup().withWeight(1000),
+                    ServerDefinition.parse("app.internal:8443").withTls(true, null),
+                    ServerDefinition.parse("10.0.0.3:443").withTls(false, "app.example.test")),
             Duration.ofMillis(250), Duration.ofMinutes(10), LoadBalancing.LEAST_CONNECTIONS,
             HealthCheckDefinition.of("/healthz?deep=1").withInterval(Duration.ofSeconds(30), Duration.ofMillis(1500))
                     .withExpectedStatus(204, 204).withThresholds(1, 10),
-            new PassiveHealthDefinition(0, Duration.ofMinutes(2)), 7);
+            new PassiveHealthDefinition(0, Duration.ofMinutes(2)), 7,
+            new ConnectionPoolDefinition(Duration.ofSeconds(75), 40, 0, Duration.ofMillis(2500)));
 
     @Test
     void everyBackendSettingSurvivesTheRoundTripInReadableForm() {
@@ -90,7 +94,9 @@ class SnapshotJsonTest {
         assertThat(SnapshotJson.read(9, json)).isEqualTo(snapshot);
         assertThat(json).contains("\"balancing\":\"least-connections\"", "\"maxRetries\":7", "\"weight\":5",
                 "\"backup\":true", "\"drained\":true", "\"path\":\"/healthz?deep=1\"", "\"interval\":\"PT30S\"",
-                "\"timeout\":\"PT1.5S\"", "\"ejectFor\":\"PT2M\"", "\"maxFailures\":0");
+                "\"timeout\":\"PT1.5S\"", "\"ejectFor\":\"PT2M\"", "\"maxFailures\":0", "\"tls\":true",
+                "\"verifyTls\":false", "\"tlsServerName\":\"app.example.test\"", "\"idleTimeout\":\"PT1M15S\"",
+                "\"maxConnectionsPerServer\":40", "\"queueSize\":0", "\"queueTimeout\":\"PT2.5S\"");
     }
 
     @Test
@@ -131,6 +137,12 @@ class SnapshotJsonTest {
         assertThat(app.healthCheck()).isNull();
         assertThat(app.passiveHealth()).isEqualTo(PassiveHealthDefinition.DEFAULT);
         assertThat(app.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(app.pool()).isEqualTo(ConnectionPoolDefinition.DEFAULT);
+        assertThat(app.servers()).allSatisfy(server -> {
+            assertThat(server.tls()).isFalse();
+            assertThat(server.verifyTls()).isTrue();
+            assertThat(server.tlsServerName()).isNull();
+        });
         // equal to what this version builds from the same stored rows, so a restart is not a change
         assertThat(read).isEqualTo(new ConfigSnapshot(7,
                 List.of(new BackendDefinition("app", List.of(new ServerDefinition("127.0.0.1", 8080, 1, false, false),
@@ -139,6 +151,47 @@ class SnapshotJsonTest {
                         new BackendDefinition("other", List.of(ServerDefinition.parse("other.internal:80")))),
                 List.of(new SiteDefinition("3", List.of("app.example.test"), true,
                         List.of(new RouteDefinition("/", "app"))))));
+    }
+
+    /**
+     * A revision exactly as the version before https servers and connection limits wrote it: servers
+     * with weight, backup and drained but no TLS fields, backends without a pool.
+     */
+    @Test
+    void aRevisionWrittenBeforeHttpsServersAndLimitsExistedReadsBackWithTheEngineDefaults() {
+        String old = """
+                {"revision":21,"backends":[{"name":"app","servers":[{"host":"10.0.0.1","port":443,"weight":3,\
+                "backup":false,"drained":false},{"host":"::1","port":9000,"weight":1,"backup":true,"drained":true}],\
+                "connectTimeout":"PT5S","responseTimeout":"PT1M","balancing":"least-connections","healthCheck":null,\
+                "passiveHealth":{"maxFailures":3,"ejectFor":"PT30S"},"maxRetries":2}],"sites":[],"certificates":[]}""";
+
+        ConfigSnapshot read = SnapshotJson.read(21, old);
+
+        BackendDefinition app = read.backends().get(0);
+        assertThat(app.servers()).containsExactly(new ServerDefinition("10.0.0.1", 443, 3, false, false, false, true, null),
+                new ServerDefinition("::1", 9000, 1, true, true, false, true, null));
+        assertThat(app.servers()).allSatisfy(server -> assertThat(server.verifyTls())
+                .as("a missing verifyTls is true, not Java's false").isTrue());
+        assertThat(app.pool()).isEqualTo(ConnectionPoolDefinition.DEFAULT);
+        assertThat(app.pool().queueSize()).isEqualTo(100);
+        assertThat(app.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(read).isEqualTo(new ConfigSnapshot(21, List.of(new BackendDefinition("app",
+                List.of(new ServerDefinition("10.0.0.1", 443, 3, false, false), new ServerDefinition("::1", 9000, 1, true, true)),
+                null, null, LoadBalancing.LEAST_CONNECTIONS, null, null, 2)), List.of()));
+    }
+
+    @Test
+    void aPoolWrittenWithoutSomeFieldsTakesTheirDefaultsNotZero() {
+        String json = SnapshotJson.write(new ConfigSnapshot(22, List.of(new BackendDefinition("app",
+                List.of(ServerDefinition.parse("10.0.0.1:80")))), List.of()));
+        assertThat(json).contains("\"pool\":{\"idleTimeout\":\"PT30S\",\"maxConnectionsPerServer\":0,\"queueSize\":100,"
+                + "\"queueTimeout\":\"PT10S\"}");
+
+        ConfigSnapshot read = SnapshotJson.read(22, json.replace("\"maxConnectionsPerServer\":0,\"queueSize\":100,", "")
+                .replace("\"queueTimeout\":\"PT10S\"", "\"maxConnectionsPerServer\":5"));
+
+        assertThat(read.backends().get(0).pool())
+                .isEqualTo(new ConnectionPoolDefinition(Duration.ofSeconds(30), 5, 100, Duration.ofSeconds(10)));
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.gatehouse.storage.revision.ConfigRevision;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,8 +127,8 @@ class BackendBalancingApiTest {
                             "expectedStatusMin", 200, "expectedStatusMax", 299, "healthyThreshold", 1,
                             "unhealthyThreshold", 4))
                     .containsEntry("servers", List.of(
-                            Map.of("address", originA.address(), "weight", 2, "backup", false, "drained", false),
-                            Map.of("address", originB.address(), "weight", 1000, "backup", true, "drained", true)))
+                            httpServer(originA.address(), 2, false, false),
+                            httpServer(originB.address(), 1000, true, true)))
                     .containsEntry("usedBySites", List.of())
                     .containsKeys("createdAt", "updatedAt");
         }
@@ -154,9 +155,13 @@ class BackendBalancingApiTest {
                 .containsEntry("responseTimeoutMs", 60000)
                 .containsEntry("maxRetries", 2)
                 .containsEntry("passiveHealth", Map.of("maxFailures", 3, "ejectForSeconds", 30))
+                .containsEntry("idleTimeoutMs", 30000)
+                .containsEntry("maxConnectionsPerServer", 0)
+                .containsEntry("queueSize", 100)
+                .containsEntry("queueTimeoutMs", 10000)
                 .containsEntry("servers", List.of(
-                        Map.of("address", originA.address(), "weight", 1, "backup", false, "drained", false),
-                        Map.of("address", originB.address(), "weight", 1, "backup", false, "drained", false)));
+                        httpServer(originA.address(), 1, false, false),
+                        httpServer(originB.address(), 1, false, false)));
         assertThat(read).containsKey("healthCheck");
         assertThat(read.get("healthCheck")).as("no active check").isNull();
         assertThat(published(name)).isEqualTo(new BackendDefinition(name,
@@ -171,15 +176,14 @@ class BackendBalancingApiTest {
                  "servers":[{"address":"%s","weight":3}]}""".formatted(name, originA.address())));
         assertThat(json("/api/v1/backends/" + id).get("healthCheck")).isEqualTo(Map.of("path", "/ready",
                 "intervalMs", 10000, "timeoutMs", 2000, "expectedStatusMin", 200, "expectedStatusMax", 399,
-                "healthyThreshold", 2, "unhealthyThreshold", 3));
+                "healthyThreshold", 1, "unhealthyThreshold", 3));
 
         api.put("/api/v1/backends/" + id, "{\"name\":\"" + name + "\",\"healthCheck\":null,\"servers\":[\""
                 + originA.address() + "\"]}").expectStatus().isOk();
 
         Map<String, Object> read = json("/api/v1/backends/" + id);
         assertThat(read).containsEntry("balancing", "round-robin").containsEntry("maxRetries", 2)
-                .containsEntry("servers", List.of(Map.of("address", originA.address(), "weight", 1, "backup", false,
-                        "drained", false)));
+                .containsEntry("servers", List.of(httpServer(originA.address(), 1, false, false)));
         assertThat(read.get("healthCheck")).isNull();
         assertThat(published(name).healthCheck()).isNull();
     }
@@ -288,8 +292,8 @@ class BackendBalancingApiTest {
 
         assertThat(api.revision()).isEqualTo(revision + 1);
         assertThat(json("/api/v1/backends/" + id).get("servers")).isEqualTo(List.of(
-                Map.of("address", originA.address(), "weight", 1, "backup", false, "drained", true),
-                Map.of("address", originB.address(), "weight", 1, "backup", false, "drained", false)));
+                httpServer(originA.address(), 1, false, true),
+                httpServer(originB.address(), 1, false, false)));
         assertThat(published(backend).servers().get(0).drained()).isTrue();
         assertThat(originsReached(proxyPort, host, 6)).as("the drained server gets no new request").containsExactly("b");
 
@@ -321,6 +325,19 @@ class BackendBalancingApiTest {
 
         assertThat(api.json("/api/v1/backends/" + id)).isEqualTo(before);
         assertThat(api.revision()).isEqualTo(revision);
+    }
+
+    /** A plain-HTTP server as answers show it: scheme, certificate check and TLS name at their defaults. */
+    static Map<String, Object> httpServer(String address, int weight, boolean backup, boolean drained) {
+        Map<String, Object> server = new HashMap<>();
+        server.put("address", address);
+        server.put("scheme", "http");
+        server.put("weight", weight);
+        server.put("backup", backup);
+        server.put("drained", drained);
+        server.put("verifyTls", true);
+        server.put("tlsServerName", null);
+        return server;
     }
 
     /** Which origins answered {@code count} requests to the site. */

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param id        database identity
  * @param name      unique, case-sensitive name, e.g. {@code app}
  * @param servers   the servers in the order they were entered
- * @param settings  balancing, timeouts, retries and health checks; null is read as {@link BackendSettings#DEFAULT}
+ * @param settings  balancing, timeouts, retries, health checks and connection limits; null is read as
+ *                  {@link BackendSettings#DEFAULT}
  * @param createdAt when the backend was first stored (UTC)
  * @param updatedAt when the backend was last changed (UTC); equals {@code createdAt} until then
  */

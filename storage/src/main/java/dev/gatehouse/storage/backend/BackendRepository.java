@@ -21,7 +21,7 @@ import dev.gatehouse.storage.internal.JdbcSupport;
 import dev.gatehouse.storage.internal.Require;
 
 /**
- * Backends with their settings and ordered server lists (tables {@code backend} and {@code backend_server}).
+ * Backends with their settings (connection limits included) and ordered server lists (tables {@code backend} and {@code backend_server}).
  *
  * <p>Writes that touch several rows run in one transaction of their own, or join the caller's
  * Spring transaction on the same DataSource. A duplicate name surfaces as Spring's
@@ -46,7 +46,8 @@ public class BackendRepository {
                    b.passive_max_failures, b.passive_eject_seconds,
                    b.health_check_path, b.health_interval_ms, b.health_timeout_ms, b.health_status_min,
                    b.health_status_max, b.health_healthy_threshold, b.health_unhealthy_threshold,
-                   s.address, s.weight, s.backup, s.drained
+                   b.idle_timeout_ms, b.max_connections_per_server, b.queue_size, b.queue_timeout_ms,
+                   s.address, s.weight, s.backup, s.drained, s.tls, s.verify_tls, s.tls_server_name
             FROM backend b LEFT JOIN backend_server s ON s.backend_id = b.id""";
 
     /** SET clause of an update that replaces the settings, with the parameters {@link #bindSettings} binds. */
@@ -56,7 +57,9 @@ public class BackendRepository {
             passive_eject_seconds = :passiveEjectSeconds, health_check_path = :healthCheckPath,
             health_interval_ms = :healthIntervalMs, health_timeout_ms = :healthTimeoutMs,
             health_status_min = :healthStatusMin, health_status_max = :healthStatusMax,
-            health_healthy_threshold = :healthHealthyThreshold, health_unhealthy_threshold = :healthUnhealthyThreshold""";
+            health_healthy_threshold = :healthHealthyThreshold, health_unhealthy_threshold = :healthUnhealthyThreshold,
+            idle_timeout_ms = :idleTimeoutMs, max_connections_per_server = :maxConnectionsPerServer,
+            queue_size = :queueSize, queue_timeout_ms = :queueTimeoutMs""";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -122,11 +125,14 @@ public class BackendRepository {
                                                  response_timeout_ms, max_retries, passive_max_failures,
                                                  passive_eject_seconds, health_check_path, health_interval_ms,
                                                  health_timeout_ms, health_status_min, health_status_max,
-                                                 health_healthy_threshold, health_unhealthy_threshold)
+                                                 health_healthy_threshold, health_unhealthy_threshold,
+                                                 idle_timeout_ms, max_connections_per_server, queue_size,
+                                                 queue_timeout_ms)
                             VALUES (:name, :now, :now, :balancing, :connectTimeoutMs, :responseTimeoutMs, :maxRetries,
                                     :passiveMaxFailures, :passiveEjectSeconds, :healthCheckPath, :healthIntervalMs,
                                     :healthTimeoutMs, :healthStatusMin, :healthStatusMax, :healthHealthyThreshold,
-                                    :healthUnhealthyThreshold)"""), checkedSettings)
+                                    :healthUnhealthyThreshold, :idleTimeoutMs, :maxConnectionsPerServer, :queueSize,
+                                    :queueTimeoutMs)"""), checkedSettings)
                     .param("name", checkedName)
                     .param("now", JdbcSupport.toDatabase(now)));
             insertServers(id, checkedServers);
@@ -180,14 +186,19 @@ public class BackendRepository {
         for (int position = 0; position < servers.size(); position++) {
             BackendServer server = servers.get(position);
             jdbc.sql("""
-                            INSERT INTO backend_server (backend_id, position, address, weight, backup, drained)
-                            VALUES (:backendId, :position, :address, :weight, :backup, :drained)""")
+                            INSERT INTO backend_server (backend_id, position, address, weight, backup, drained,
+                                                        tls, verify_tls, tls_server_name)
+                            VALUES (:backendId, :position, :address, :weight, :backup, :drained, :tls, :verifyTls,
+                                    :tlsServerName)""")
                     .param("backendId", backendId)
                     .param("position", position)
                     .param("address", server.address())
                     .param("weight", server.weight())
                     .param("backup", server.backup())
                     .param("drained", server.drained())
+                    .param("tls", server.tls())
+                    .param("verifyTls", server.verifyTls())
+                    .param("tlsServerName", server.tlsServerName(), Types.VARCHAR)
                     .update();
         }
     }
@@ -209,6 +220,7 @@ public class BackendRepository {
 
     private static JdbcClient.StatementSpec bindSettings(JdbcClient.StatementSpec statement, BackendSettings settings) {
         BackendHealthCheck check = settings.healthCheck();
+        BackendConnectionLimits limits = settings.limits();
         return statement
                 .param("balancing", settings.balancing())
                 .param("connectTimeoutMs", settings.connectTimeoutMs(), Types.BIGINT)
@@ -222,7 +234,11 @@ public class BackendRepository {
                 .param("healthStatusMin", check == null ? null : check.expectedStatusMin(), Types.INTEGER)
                 .param("healthStatusMax", check == null ? null : check.expectedStatusMax(), Types.INTEGER)
                 .param("healthHealthyThreshold", check == null ? null : check.healthyThreshold(), Types.INTEGER)
-                .param("healthUnhealthyThreshold", check == null ? null : check.unhealthyThreshold(), Types.INTEGER);
+                .param("healthUnhealthyThreshold", check == null ? null : check.unhealthyThreshold(), Types.INTEGER)
+                .param("idleTimeoutMs", limits.idleTimeoutMs(), Types.BIGINT)
+                .param("maxConnectionsPerServer", limits.maxConnectionsPerServer())
+                .param("queueSize", limits.queueSize())
+                .param("queueTimeoutMs", limits.queueTimeoutMs());
     }
 
     private static Optional<Backend> single(List<Backend> backends) {
@@ -249,7 +265,8 @@ public class BackendRepository {
             String address = rs.getString("address");
             if (address != null) {
                 current.servers.add(new BackendServer(address, rs.getInt("weight"), rs.getBoolean("backup"),
-                        rs.getBoolean("drained")));
+                        rs.getBoolean("drained"), rs.getBoolean("tls"), rs.getBoolean("verify_tls"),
+                        rs.getString("tls_server_name")));
             }
         }
         if (current != null) {
@@ -267,7 +284,9 @@ public class BackendRepository {
                 rs.getInt("health_unhealthy_threshold"));
         return new BackendSettings(rs.getString("balancing"), nullableLong(rs, "connect_timeout_ms"),
                 nullableLong(rs, "response_timeout_ms"), rs.getInt("max_retries"), rs.getInt("passive_max_failures"),
-                rs.getInt("passive_eject_seconds"), healthCheck);
+                rs.getInt("passive_eject_seconds"), healthCheck,
+                new BackendConnectionLimits(nullableLong(rs, "idle_timeout_ms"), rs.getInt("max_connections_per_server"),
+                        rs.getInt("queue_size"), rs.getLong("queue_timeout_ms")));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -3,9 +3,9 @@ package dev.gatehouse.storage.backend;
 import dev.gatehouse.storage.internal.Require;
 
 /**
- * How a stored backend spreads, times, retries and checks its requests. The defaults are the proxy
- * engine's, and the schema's column defaults, so a backend stored before it had settings reads back
- * as {@link #DEFAULT}. Storage only refuses what the schema cannot hold; the admin application checks
+ * How a stored backend spreads, times, retries and checks its requests, and limits its connections.
+ * The defaults are the proxy engine's, and the schema's column defaults, so a backend stored before
+ * it had settings reads back as {@link #DEFAULT}. Storage only refuses what the schema cannot hold; the admin application checks
  * the ranges (and the policy name) with messages.
  *
  * @param balancing           engine name of the load-balancing policy, e.g. {@code least-connections};
@@ -17,9 +17,12 @@ import dev.gatehouse.storage.internal.Require;
  *                            default {@value #DEFAULT_PASSIVE_MAX_FAILURES}
  * @param passiveEjectSeconds how long an ejected server rests, above 0; default {@value #DEFAULT_PASSIVE_EJECT_SECONDS}
  * @param healthCheck         the active health check; null (the default) = none
+ * @param limits              idle timeout and per-server connection limit with its queue; null is read as
+ *                            {@link BackendConnectionLimits#DEFAULT} (the default)
  */
 public record BackendSettings(String balancing, Long connectTimeoutMs, Long responseTimeoutMs, int maxRetries,
-                              int passiveMaxFailures, int passiveEjectSeconds, BackendHealthCheck healthCheck) {
+                              int passiveMaxFailures, int passiveEjectSeconds, BackendHealthCheck healthCheck,
+                              BackendConnectionLimits limits) {
 
     public static final String DEFAULT_BALANCING = "round-robin";
     public static final int DEFAULT_MAX_RETRIES = 2;
@@ -30,7 +33,8 @@ public record BackendSettings(String balancing, Long connectTimeoutMs, Long resp
 
     /** Every setting at its default. */
     public static final BackendSettings DEFAULT = new BackendSettings(DEFAULT_BALANCING, null, null,
-            DEFAULT_MAX_RETRIES, DEFAULT_PASSIVE_MAX_FAILURES, DEFAULT_PASSIVE_EJECT_SECONDS, null);
+            DEFAULT_MAX_RETRIES, DEFAULT_PASSIVE_MAX_FAILURES, DEFAULT_PASSIVE_EJECT_SECONDS, null,
+            BackendConnectionLimits.DEFAULT);
 
     /** @throws IllegalArgumentException naming the first value the schema would refuse */
     public BackendSettings {
@@ -44,5 +48,18 @@ public record BackendSettings(String balancing, Long connectTimeoutMs, Long resp
         Require.atLeast("backend max retries", maxRetries, 0);
         Require.atLeast("backend passive max failures", passiveMaxFailures, 0);
         Require.atLeast("backend passive eject seconds", passiveEjectSeconds, 1);
+        limits = limits == null ? BackendConnectionLimits.DEFAULT : limits;
+    }
+
+    /** Settings with the default connection limits: how settings were before backends had limits. */
+    public BackendSettings(String balancing, Long connectTimeoutMs, Long responseTimeoutMs, int maxRetries,
+                           int passiveMaxFailures, int passiveEjectSeconds, BackendHealthCheck healthCheck) {
+        this(balancing, connectTimeoutMs, responseTimeoutMs, maxRetries, passiveMaxFailures, passiveEjectSeconds,
+                healthCheck, null);
+    }
+
+    public BackendSettings withLimits(BackendConnectionLimits limits) {
+        return new BackendSettings(balancing, connectTimeoutMs, responseTimeoutMs, maxRetries, passiveMaxFailures,
+                passiveEjectSeconds, healthCheck, limits);
     }
 }

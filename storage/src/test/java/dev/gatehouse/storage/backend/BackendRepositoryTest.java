@@ -62,13 +62,18 @@ class BackendRepositoryTest {
     }
 
     private static final BackendSettings EVERY_SETTING = new BackendSettings("least-connections", 1_500L, 90_000L, 5,
-            7, 45, new BackendHealthCheck("/health?full=1", 15_000, 1_500, 200, 299, 4, 6));
+            7, 45, new BackendHealthCheck("/health?full=1", 15_000, 1_500, 200, 299, 4, 6),
+            new BackendConnectionLimits(120_000L, 250, 7, 2_500));
 
     private static final List<BackendServer> EVERY_KIND_OF_SERVER = List.of(
             new BackendServer("10.0.0.1:8080", 5, false, false),
             new BackendServer("10.0.0.2:8080", 1000, false, true),
             new BackendServer("[::1]:9000", 1, true, false),
-            new BackendServer("spare.internal:80", 3, true, true));
+            new BackendServer("spare.internal:80", 3, true, true),
+            new BackendServer("app.internal:8443", 2, false, false, true, true, null),
+            new BackendServer("10.0.0.5:443", 1, false, false, true, false, "app.example.test"),
+            new BackendServer("[::1]:8443", 1, true, true, true, true, "a-" + "b".repeat(60) + "." + "c".repeat(63)
+                    + "." + "d".repeat(63) + "." + "e".repeat(61)));
 
     @Test
     void everySettingAndServerFlagSurvivesTheRoundTripAndAReopen() {
@@ -95,13 +100,15 @@ class BackendRepositoryTest {
         assertThat(read.settings().healthCheck()).isNull();
         assertThat(read.settings().connectTimeoutMs()).isNull();
         assertThat(read.settings().responseTimeoutMs()).isNull();
-        assertThat(read.servers()).containsExactly(new BackendServer("10.0.0.1:80", 1, false, false));
+        assertThat(read.settings().limits()).isEqualTo(new BackendConnectionLimits(null, 0, 100, 10_000));
+        assertThat(read.servers()).containsExactly(new BackendServer("10.0.0.1:80", 1, false, false, false, true, null));
     }
 
     @Test
     void updateReplacesTheSettingsAndClearsEveryHealthColumnWhenTheCheckIsRemoved() {
         Backend original = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
-        BackendSettings plainer = new BackendSettings("sticky-cookie", null, 30_000L, 0, 0, 1, null);
+        BackendSettings plainer = new BackendSettings("sticky-cookie", null, 30_000L, 0, 0, 1, null,
+                new BackendConnectionLimits(null, 0, 0, 1));
 
         Backend updated = backends.update(original.id(), "app", BackendServer.list("10.0.0.9:80"), plainer).orElseThrow();
 
@@ -111,7 +118,7 @@ class BackendRepositoryTest {
                         SELECT COUNT(*) FROM backend WHERE health_check_path IS NULL AND health_interval_ms IS NULL
                         AND health_timeout_ms IS NULL AND health_status_min IS NULL AND health_status_max IS NULL
                         AND health_healthy_threshold IS NULL AND health_unhealthy_threshold IS NULL
-                        AND connect_timeout_ms IS NULL""")
+                        AND connect_timeout_ms IS NULL AND idle_timeout_ms IS NULL""")
                 .query(Long.class).single()).isEqualTo(1);
 
         Backend restored = backends.update(original.id(), "app", EVERY_KIND_OF_SERVER, EVERY_SETTING).orElseThrow();
@@ -137,8 +144,48 @@ class BackendRepositoryTest {
         Backend updated = backends.update(original.id(), "app", drained, original.settings()).orElseThrow();
 
         assertThat(updated.servers().get(0)).isEqualTo(new BackendServer("10.0.0.1:8080", 5, false, true));
-        assertThat(updated.servers().subList(1, 4)).isEqualTo(EVERY_KIND_OF_SERVER.subList(1, 4));
+        assertThat(updated.servers().subList(1, 7)).isEqualTo(EVERY_KIND_OF_SERVER.subList(1, 7));
         assertThat(updated.settings()).isEqualTo(EVERY_SETTING);
+    }
+
+    @Test
+    void drainingAnHttpsServerKeepsItsTlsSettings() {
+        Backend original = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+        List<BackendServer> drained = new ArrayList<>(original.servers());
+        drained.set(5, drained.get(5).withDrained(true));
+
+        Backend updated = backends.update(original.id(), "app", drained, original.settings()).orElseThrow();
+
+        assertThat(updated.servers().get(5))
+                .isEqualTo(new BackendServer("10.0.0.5:443", 1, false, true, true, false, "app.example.test"));
+    }
+
+    /** Each row breaks one rule of V4 behind the application's back; the stored backend must stay as it was. */
+    static Stream<Arguments> writesTheV4SchemaRefuses() {
+        return Stream.of(
+                Arguments.of("a TLS name on a plain-HTTP server",
+                        "UPDATE backend_server SET tls_server_name = 'x.example' WHERE backend_id = :id AND tls = FALSE"),
+                Arguments.of("an empty TLS name",
+                        "UPDATE backend_server SET tls_server_name = '' WHERE backend_id = :id AND tls = TRUE"),
+                Arguments.of("a TLS name longer than a DNS name",
+                        "UPDATE backend_server SET tls_server_name = '" + "a".repeat(254) + "' WHERE backend_id = :id AND tls = TRUE"),
+                Arguments.of("an idle timeout of 0", "UPDATE backend SET idle_timeout_ms = 0 WHERE id = :id"),
+                Arguments.of("a negative connection limit", "UPDATE backend SET max_connections_per_server = -1 WHERE id = :id"),
+                Arguments.of("a negative queue", "UPDATE backend SET queue_size = -1 WHERE id = :id"),
+                Arguments.of("a queue timeout of 0", "UPDATE backend SET queue_timeout_ms = 0 WHERE id = :id"),
+                Arguments.of("no queue timeout", "UPDATE backend SET queue_timeout_ms = NULL WHERE id = :id"),
+                Arguments.of("no TLS flag", "UPDATE backend_server SET tls = NULL WHERE backend_id = :id"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writesTheV4SchemaRefuses")
+    void theSchemaRefusesTlsAndLimitValuesNoVersionWouldStore(String title, String update) {
+        Backend backend = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+
+        assertThatThrownBy(() -> database.jdbc().sql(update).param("id", backend.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+
+        assertThat(backends.findById(backend.id())).contains(backend);
     }
 
     @Test
@@ -333,6 +380,20 @@ class BackendRepositoryTest {
                         "at most 300 are allowed"),
                 Arguments.of((Runnable) () -> new BackendServer("a:1", 0, false, false),
                         "backend server weight must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendServer("a:1", 1, false, false, false, true, "a.example"),
+                        "backend server TLS server name 'a.example' is only allowed on a TLS (https) server"),
+                Arguments.of((Runnable) () -> new BackendServer("a:1", 1, false, false, true, true, " "),
+                        "backend server TLS server name must not be blank"),
+                Arguments.of((Runnable) () -> new BackendServer("a:1", 1, false, false, true, true, "n".repeat(254)),
+                        "at most 253 are allowed"),
+                Arguments.of((Runnable) () -> new BackendConnectionLimits(0L, 0, 100, 10_000),
+                        "backend idle timeout (ms) must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendConnectionLimits(null, -1, 100, 10_000),
+                        "backend max connections per server must be at least 0, got -1"),
+                Arguments.of((Runnable) () -> new BackendConnectionLimits(null, 0, -1, 10_000),
+                        "backend queue size must be at least 0, got -1"),
+                Arguments.of((Runnable) () -> new BackendConnectionLimits(null, 0, 100, 0),
+                        "backend queue timeout (ms) must be at least 1, got 0"),
                 Arguments.of((Runnable) () -> new BackendSettings("", null, null, 2, 3, 30, null),
                         "backend balancing must not be blank"),
                 Arguments.of((Runnable) () -> new BackendSettings("x".repeat(33), null, null, 2, 3, 30, null),
