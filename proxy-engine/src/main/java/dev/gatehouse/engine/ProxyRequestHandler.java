@@ -84,6 +84,9 @@ final class ProxyRequestHandler implements RequestRouter {
         RoutingTable<Upstream> table = live.get().table();
         CompiledSite<Upstream> site = table.site(host);
         if (site != null) {
+            if (site.websocketIdleNanos() > 0) {
+                decision.allowWebsockets(site.websocketIdleNanos());
+            }
             if (decision.secure()) {
                 if (site.strictTransportSecurity() != null) {
                     decision.strictTransportSecurity(site.strictTransportSecurity());

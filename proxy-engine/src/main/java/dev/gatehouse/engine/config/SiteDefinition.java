@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,13 +21,34 @@ import java.util.List;
  * @param hsts default null (no header); otherwise responses over HTTPS (the engine's own error
  *     pages included) carry its Strict-Transport-Security header, replacing any the backend sends:
  *     the operator's policy wins. Never sent over plain HTTP (RFC 6797 8.1). Needs a {@code certificate}
+ * @param websockets default false; when true, HTTP/1.1 WebSocket upgrades ({@code Upgrade: websocket})
+ *     are passed to the backend and, once it answers 101, the connection carries the WebSocket both
+ *     ways untouched. Off, the Upgrade header is dropped like any hop-by-hop header
+ * @param websocketIdleTimeout a WebSocket with no traffic either way for this long is closed; default
+ *     null = {@link #DEFAULT_WEBSOCKET_IDLE_TIMEOUT}
  */
 public record SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
-                             String certificate, boolean forceHttps, HstsPolicy hsts) {
+                             String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
+                             Duration websocketIdleTimeout) {
+
+    /** Default of {@link #websocketIdleTimeout()}: 10 minutes, longer than the pings of common apps. */
+    public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     public SiteDefinition {
         hostnames = hostnames == null ? List.of() : List.copyOf(hostnames);
         routes = routes == null ? List.of() : List.copyOf(routes);
+        websocketIdleTimeout = websocketIdleTimeout == null ? DEFAULT_WEBSOCKET_IDLE_TIMEOUT : websocketIdleTimeout;
+    }
+
+    /** A site without WebSockets. */
+    public SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
+                          String certificate, boolean forceHttps, HstsPolicy hsts) {
+        this(id, hostnames, enabled, routes, certificate, forceHttps, hsts, false, null);
+    }
+
+    /** This site with WebSockets on or off, closed after {@code idleTimeout} (null: the default) without traffic. */
+    public SiteDefinition withWebsockets(boolean on, Duration idleTimeout) {
+        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, on, idleTimeout);
     }
 
     /** A site without certificate, force-HTTPS or HSTS. */

@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -23,6 +24,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -159,6 +162,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private int stickyServer = -1;
     /** Waiting in the backend's queue for a slot under its connection limit. */
     private boolean queued;
+    /** The site passes WebSocket upgrades with this idle timeout; 0 when it does not. */
+    private long websocketIdleNanos;
+    /** A WebSocket upgrade was sent to the backend; a 101 answer turns the connection into a tunnel. */
+    private boolean upgrading;
+    /** Both connections carry the WebSocket's bytes untouched, until either closes. */
+    private boolean tunnel;
+    private long tunnelActivity;
     private ScheduledFuture<?> queueTimer;
 
     ClientConnection(NettyForwarder forwarder, LoopContext loop, boolean http2, boolean secure) {
@@ -208,6 +218,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inClientRead = true;
+        if (tunnel) {
+            tunnelToBackend(msg);
+            return;
+        }
         if ((queue != null && !queue.isEmpty()) || (active && requestDone)) {
             enqueue(msg);
             return;
@@ -288,6 +302,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         continueSent = false;
         retried = false;
         strictTransportSecurity = null;
+        websocketIdleNanos = 0;
+        upgrading = false;
         if (httpRequest.decoderResult().isFailure()) {
             // The decoder is now discarding the connection's input: answer and close.
             keepAlive = false;
@@ -326,7 +342,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
                 headers.set(HttpHeaderNames.HOST, host);
             }
         }
+        boolean websocket = websocketIdleNanos > 0 && !http2 && isWebsocketUpgrade(outgoing);
         ProxyHeaders.removeHopByHop(headers);
+        if (websocket) {
+            // The one upgrade passed on: the site allows it. Never h2c or anything else.
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            upgrading = true;
+        }
         if (expectContinue) {
             headers.remove(HttpHeaderNames.EXPECT);
         }
@@ -337,7 +360,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (http10) {
             outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
         }
-        retryable = !hasBody && isIdempotent(outgoing.method());
+        retryable = !hasBody && isIdempotent(outgoing.method()) && !upgrading;
         if (expectContinue) {
             continueSent = true;
             if (http2) {
@@ -605,6 +628,85 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
     }
 
+    @Override
+    public void allowWebsockets(long idleTimeoutNanos) {
+        websocketIdleNanos = idleTimeoutNanos;
+    }
+
+    private static boolean isWebsocketUpgrade(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        return HttpMethod.GET.equals(request.method())
+                && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /**
+     * The backend accepted the WebSocket upgrade: the 101 goes to the client through the HTTP
+     * encoder, then the HTTP codecs leave both pipelines (the backend's decoder stays: after a 101
+     * it passes bytes through) and each side's bytes are written to the other as they come.
+     */
+    private void startTunnel(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        ProxyHeaders.removeHopByHop(headers);
+        headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        BackendConnection connection = backend;
+        connection.stopWaiting();
+        upstream.balancing().recordSuccess(server);
+        responseStarted = true;
+        tunnel = true;
+        tunnelActivity = System.nanoTime();
+        ctx.write(response, ctx.voidPromise());
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+        ChannelPipeline pipeline = ctx.pipeline();
+        // Removing the decoder hands any bytes it already holds to channelRead, now in tunnel mode.
+        pipeline.remove(HttpResponseEncoder.class);
+        pipeline.remove(HttpRequestDecoder.class);
+        connection.ctx.pipeline().remove(HttpRequestEncoder.class);
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        long every = Math.max(TimeUnit.MILLISECONDS.toNanos(10), websocketIdleNanos / 4);
+        idleCheck = ctx.executor().scheduleAtFixedRate(this::checkTunnelIdle, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    private void tunnelToBackend(Object msg) {
+        BackendConnection connection = backend;
+        if (!(msg instanceof ByteBuf bytes) || connection == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        tunnelActivity = System.nanoTime();
+        connection.ctx.write(bytes, connection.ctx.voidPromise());
+        backendFlushPending = true;
+        if (!connection.channel.isWritable()) {
+            pauseReads(PAUSE_BACKEND_FULL);
+        }
+    }
+
+    private void tunnelToClient(BackendConnection connection, Object msg) {
+        if (!(msg instanceof ByteBuf bytes)) {
+            ReferenceCountUtil.release(msg); // the empty end of the 101
+            return;
+        }
+        tunnelActivity = System.nanoTime();
+        ctx.write(bytes, ctx.voidPromise());
+        clientFlushPending = true;
+        if (!channel.isWritable() && !backendPaused) {
+            backendPaused = true;
+            connection.channel.config().setAutoRead(false);
+        }
+    }
+
+    private void checkTunnelIdle() {
+        if (System.nanoTime() - tunnelActivity >= websocketIdleNanos) {
+            if (log.isDebugEnabled()) {
+                log.debug("closing a WebSocket idle for {} ms", TimeUnit.NANOSECONDS.toMillis(websocketIdleNanos));
+            }
+            ctx.close();
+        }
+    }
+
     private void onRequestContent(HttpContent content) {
         if (content.decoderResult().isFailure()) {
             // A malformed body (bad chunk): nothing sensible can follow on this connection.
@@ -761,6 +863,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             return;
         }
         connection.received = true;
+        if (tunnel) {
+            tunnelToClient(connection, msg);
+            return;
+        }
         if (msg instanceof HttpResponse response) {
             onResponseHead(response);
             if (msg instanceof HttpContent content && backend == connection) {
@@ -798,6 +904,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             }
         } else if (code >= 200 && server >= 0) {
             upstream.balancing().recordSuccess(server);
+        }
+        if (code == 101 && upgrading) {
+            startTunnel(response);
+            return;
         }
         if (code < 200) {
             if (code == 101) {
@@ -910,6 +1020,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     /** The backend connection closed while the exchange used it (its {@code owner} is already cleared). */
     void onBackendInactive(BackendConnection connection) {
         if (connection != backend) {
+            return;
+        }
+        if (tunnel) {
+            backend = null;
+            ctx.close(); // the WebSocket ended on the backend's side
             return;
         }
         backend = null;

@@ -54,5 +54,13 @@ public interface RequestRouter {
          * {@link #secure()}: browsers must not get HSTS over plain HTTP (RFC 6797 8.1).
          */
         void strictTransportSecurity(AsciiString value);
+
+        /**
+         * The site passes WebSocket upgrades; call before {@link #forward}. Without this call the
+         * {@code Upgrade} header is dropped like any hop-by-hop header.
+         *
+         * @param idleTimeoutNanos how long an established WebSocket may go without traffic
+         */
+        void allowWebsockets(long idleTimeoutNanos);
     }
 }

@@ -17,13 +17,17 @@ public final class CompiledSite<B> {
     private final String certificate;
     private final boolean forceHttps;
     private final AsciiString strictTransportSecurity;
+    private final long websocketIdleNanos;
 
     CompiledSite(String id, List<Route<B>> routes) {
-        this(id, routes, null, false, null);
+        this(id, routes, null, false, null, 0);
     }
 
     @SuppressWarnings("unchecked")
-    CompiledSite(String id, List<Route<B>> routes, String certificate, boolean forceHttps, String strictTransportSecurity) {
+    /** @param websocketIdleNanos 0 when the site does not pass WebSockets, else their idle timeout */
+    CompiledSite(String id, List<Route<B>> routes, String certificate, boolean forceHttps, String strictTransportSecurity,
+                 long websocketIdleNanos) {
+        this.websocketIdleNanos = websocketIdleNanos;
         this.id = id;
         this.routesLongestFirst = routes.stream()
                 .sorted(Comparator.comparingInt((Route<B> r) -> r.pathPrefix().length()).reversed())
@@ -57,6 +61,11 @@ public final class CompiledSite<B> {
     /** Plain-HTTP requests are redirected to HTTPS. */
     public boolean forceHttps() {
         return forceHttps;
+    }
+
+    /** 0 when WebSocket upgrades are not passed; else how long an idle WebSocket stays open. */
+    public long websocketIdleNanos() {
+        return websocketIdleNanos;
     }
 
     /** The Strict-Transport-Security value for responses over TLS, or null for none. */

@@ -109,7 +109,8 @@ public final class RoutingTableCompiler {
                 routes.add(new Route<>(site.id(), route.pathPrefix(), backends.get(route.backend())));
             }
             CompiledSite<B> compiled = new CompiledSite<>(site.id(), routes, site.certificate(), site.forceHttps(),
-                    site.hsts() == null ? null : site.hsts().headerValue());
+                    site.hsts() == null ? null : site.hsts().headerValue(),
+                    site.websockets() ? Math.max(1, site.websocketIdleTimeout().toNanos()) : 0);
             for (String hostname : site.hostnames()) {
                 String name = hostname.toLowerCase(Locale.ROOT);
                 if (HostNames.isWildcard(name)) {
