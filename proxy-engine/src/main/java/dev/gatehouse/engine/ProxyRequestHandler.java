@@ -1,5 +1,7 @@
 package dev.gatehouse.engine;
 
+import dev.gatehouse.engine.config.DefaultSiteDefinition;
+import dev.gatehouse.engine.config.RedirectDefinition;
 import dev.gatehouse.engine.errorpage.ErrorPage;
 import dev.gatehouse.engine.forward.RequestRouter;
 import dev.gatehouse.engine.forward.Upstream;
@@ -95,6 +97,25 @@ final class ProxyRequestHandler implements RequestRouter {
                 redirectToHttps(request, host, target, decision);
                 return;
             }
+            if (site.redirect() != null) {
+                redirect(site.redirect(), target, decision);
+                return;
+            }
+        } else {
+            DefaultSiteDefinition unknownHosts = table.defaultSite();
+            switch (unknownHosts.action()) {
+                case REDIRECT -> {
+                    redirect(unknownHosts.redirect(), target, decision);
+                    return;
+                }
+                case CLOSE -> {
+                    decision.closeConnection();
+                    return;
+                }
+                case NOT_FOUND -> {
+                    // the page below
+                }
+            }
         }
         for (int attempt = 0; attempt < MAX_RETAIN_ATTEMPTS; attempt++) {
             if (site == null) {
@@ -129,6 +150,10 @@ final class ProxyRequestHandler implements RequestRouter {
         HttpResponseStatus status = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
                 ? HttpResponseStatus.MOVED_PERMANENTLY : HttpResponseStatus.PERMANENT_REDIRECT;
         decision.redirect(status, "https://" + host + httpsPortSuffix + target);
+    }
+
+    private static void redirect(RedirectDefinition redirect, String target, Decision decision) {
+        decision.redirect(HttpResponseStatus.valueOf(redirect.status()), redirect.location(target));
     }
 
     /** The Host header, or null when it is missing or repeated (RFC 9112 3.2: both are a 400). */

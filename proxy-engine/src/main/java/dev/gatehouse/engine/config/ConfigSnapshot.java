@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param backends every backend a site may route to, by unique name
  * @param sites every site, enabled or not, in no particular order
  * @param certificates every certificate a site may be served with, by unique name; default empty
+ * @param defaultSite what requests for unknown host names get; default (null)
+ *     {@link DefaultSiteDefinition#NOT_FOUND}, the "no site here" page
  */
 public record ConfigSnapshot(long revision, List<BackendDefinition> backends, List<SiteDefinition> sites,
-                             List<CertificateDefinition> certificates) {
+                             List<CertificateDefinition> certificates, DefaultSiteDefinition defaultSite) {
 
     public ConfigSnapshot {
         if (revision < 0) {
@@ -27,6 +29,13 @@ public record ConfigSnapshot(long revision, List<BackendDefinition> backends, Li
         backends = backends == null ? List.of() : List.copyOf(backends);
         sites = sites == null ? List.of() : List.copyOf(sites);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
+        defaultSite = defaultSite == null ? DefaultSiteDefinition.NOT_FOUND : defaultSite;
+    }
+
+    /** A snapshot with the default "no site here" page for unknown host names. */
+    public ConfigSnapshot(long revision, List<BackendDefinition> backends, List<SiteDefinition> sites,
+                          List<CertificateDefinition> certificates) {
+        this(revision, backends, sites, certificates, null);
     }
 
     /** A snapshot without certificates. */
@@ -36,18 +45,18 @@ public record ConfigSnapshot(long revision, List<BackendDefinition> backends, Li
 
     /** The configuration an engine starts with: no sites, so every request gets the default site. */
     public static ConfigSnapshot empty() {
-        return new ConfigSnapshot(0, List.of(), List.of(), List.of());
+        return new ConfigSnapshot(0, List.of(), List.of(), List.of(), null);
     }
 
     /** The same content under another revision number. */
     public ConfigSnapshot withRevision(long newRevision) {
-        return new ConfigSnapshot(newRevision, backends, sites, certificates);
+        return new ConfigSnapshot(newRevision, backends, sites, certificates, defaultSite);
     }
 
     /** True when both snapshots configure the engine identically: the revision number is ignored. */
     public boolean sameContentAs(ConfigSnapshot other) {
         return other != null && backends.equals(other.backends) && sites.equals(other.sites)
-                && certificates.equals(other.certificates);
+                && certificates.equals(other.certificates) && defaultSite.equals(other.defaultSite);
     }
 
     @Override
@@ -57,6 +66,6 @@ public record ConfigSnapshot(long revision, List<BackendDefinition> backends, Li
 
     @Override
     public int hashCode() {
-        return Objects.hash(revision, backends, sites, certificates);
+        return Objects.hash(revision, backends, sites, certificates, defaultSite);
     }
 }

@@ -26,10 +26,12 @@ import java.util.List;
  *     ways untouched. Off, the Upgrade header is dropped like any hop-by-hop header
  * @param websocketIdleTimeout a WebSocket with no traffic either way for this long is closed; default
  *     null = {@link #DEFAULT_WEBSOCKET_IDLE_TIMEOUT}
+ * @param redirect default null; when set the site is a "redirection host": every request is answered
+ *     with this redirect and nothing is forwarded, so it needs no routes
  */
 public record SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
                              String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
-                             Duration websocketIdleTimeout) {
+                             Duration websocketIdleTimeout, RedirectDefinition redirect) {
 
     /** Default of {@link #websocketIdleTimeout()}: 10 minutes, longer than the pings of common apps. */
     public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -40,6 +42,18 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
         websocketIdleTimeout = websocketIdleTimeout == null ? DEFAULT_WEBSOCKET_IDLE_TIMEOUT : websocketIdleTimeout;
     }
 
+    /** A site that forwards (no redirect). */
+    public SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
+                          String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
+                          Duration websocketIdleTimeout) {
+        this(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets, websocketIdleTimeout, null);
+    }
+
+    /** A redirection host: every request for these host names is redirected, nothing is forwarded. */
+    public static SiteDefinition redirecting(String id, List<String> hostnames, RedirectDefinition redirect) {
+        return new SiteDefinition(id, hostnames, true, List.of(), null, false, null, false, null, redirect);
+    }
+
     /** A site without WebSockets. */
     public SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
                           String certificate, boolean forceHttps, HstsPolicy hsts) {
@@ -48,7 +62,7 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
 
     /** This site with WebSockets on or off, closed after {@code idleTimeout} (null: the default) without traffic. */
     public SiteDefinition withWebsockets(boolean on, Duration idleTimeout) {
-        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, on, idleTimeout);
+        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, on, idleTimeout, redirect);
     }
 
     /** A site without certificate, force-HTTPS or HSTS. */

@@ -629,6 +629,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     }
 
     @Override
+    public void closeConnection() {
+        keepAlive = false;
+        releaseUpstream();
+        releasePending();
+        discarding = true;
+        ctx.close();
+    }
+
+    @Override
     public void allowWebsockets(long idleTimeoutNanos) {
         websocketIdleNanos = idleTimeoutNanos;
     }

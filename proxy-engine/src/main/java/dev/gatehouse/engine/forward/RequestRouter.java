@@ -62,5 +62,8 @@ public interface RequestRouter {
          * @param idleTimeoutNanos how long an established WebSocket may go without traffic
          */
         void allowWebsockets(long idleTimeoutNanos);
+
+        /** Close the connection without any answer (nginx's 444); for HTTP/2, reset the stream. */
+        void closeConnection();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.routing;
 
+import dev.gatehouse.engine.config.RedirectDefinition;
 import io.netty.util.AsciiString;
 
 import java.util.Comparator;
@@ -18,16 +19,18 @@ public final class CompiledSite<B> {
     private final boolean forceHttps;
     private final AsciiString strictTransportSecurity;
     private final long websocketIdleNanos;
+    private final RedirectDefinition redirect;
 
     CompiledSite(String id, List<Route<B>> routes) {
-        this(id, routes, null, false, null, 0);
+        this(id, routes, null, false, null, 0, null);
     }
 
     @SuppressWarnings("unchecked")
     /** @param websocketIdleNanos 0 when the site does not pass WebSockets, else their idle timeout */
     CompiledSite(String id, List<Route<B>> routes, String certificate, boolean forceHttps, String strictTransportSecurity,
-                 long websocketIdleNanos) {
+                 long websocketIdleNanos, RedirectDefinition redirect) {
         this.websocketIdleNanos = websocketIdleNanos;
+        this.redirect = redirect;
         this.id = id;
         this.routesLongestFirst = routes.stream()
                 .sorted(Comparator.comparingInt((Route<B> r) -> r.pathPrefix().length()).reversed())
@@ -61,6 +64,11 @@ public final class CompiledSite<B> {
     /** Plain-HTTP requests are redirected to HTTPS. */
     public boolean forceHttps() {
         return forceHttps;
+    }
+
+    /** The redirect every request gets (a redirection host), or null for a forwarding site. */
+    public RedirectDefinition redirect() {
+        return redirect;
     }
 
     /** 0 when WebSocket upgrades are not passed; else how long an idle WebSocket stays open. */

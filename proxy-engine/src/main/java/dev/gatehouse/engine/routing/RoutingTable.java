@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.routing;
 
+import dev.gatehouse.engine.config.DefaultSiteDefinition;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,9 +26,17 @@ public final class RoutingTable<B> {
     private final Map<String, CompiledSite<B>> sitesByWildcardSuffix;
     private final Map<String, B> backendsByName;
     private final int siteCount;
+    private final DefaultSiteDefinition defaultSite;
 
     RoutingTable(long revision, Map<String, CompiledSite<B>> sitesByExactName,
                  Map<String, CompiledSite<B>> sitesByWildcardSuffix, Map<String, B> backendsByName, int siteCount) {
+        this(revision, sitesByExactName, sitesByWildcardSuffix, backendsByName, siteCount, DefaultSiteDefinition.NOT_FOUND);
+    }
+
+    RoutingTable(long revision, Map<String, CompiledSite<B>> sitesByExactName,
+                 Map<String, CompiledSite<B>> sitesByWildcardSuffix, Map<String, B> backendsByName, int siteCount,
+                 DefaultSiteDefinition defaultSite) {
+        this.defaultSite = defaultSite;
         this.revision = revision;
         this.sitesByExactName = new HashMap<>(sitesByExactName);
         this.sitesByWildcardSuffix = new HashMap<>(sitesByWildcardSuffix);
@@ -70,6 +79,11 @@ public final class RoutingTable<B> {
     }
 
     /** Enabled sites in this table. */
+    /** What requests for host names no enabled site has get. */
+    public DefaultSiteDefinition defaultSite() {
+        return defaultSite;
+    }
+
     public int siteCount() {
         return siteCount;
     }

@@ -6,8 +6,10 @@ import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
+import dev.gatehouse.engine.config.DefaultSiteDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
+import dev.gatehouse.engine.config.RedirectDefinition;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
@@ -60,6 +62,9 @@ public final class RoutingTableCompiler {
         Set<String> backendNames = validateBackends(snapshot.backends(), errors);
         Set<String> certificateNames = validateCertificates(snapshot.certificates(), errors);
         validateSites(snapshot.sites(), backendNames, certificateNames, errors);
+        if (snapshot.defaultSite().action() == DefaultSiteDefinition.Action.REDIRECT) {
+            validateRedirect("default site", "redirect", snapshot.defaultSite().redirect(), errors);
+        }
         return errors;
     }
 
@@ -110,7 +115,7 @@ public final class RoutingTableCompiler {
             }
             CompiledSite<B> compiled = new CompiledSite<>(site.id(), routes, site.certificate(), site.forceHttps(),
                     site.hsts() == null ? null : site.hsts().headerValue(),
-                    site.websockets() ? Math.max(1, site.websocketIdleTimeout().toNanos()) : 0);
+                    site.websockets() ? Math.max(1, site.websocketIdleTimeout().toNanos()) : 0, site.redirect());
             for (String hostname : site.hostnames()) {
                 String name = hostname.toLowerCase(Locale.ROOT);
                 if (HostNames.isWildcard(name)) {
@@ -120,7 +125,7 @@ public final class RoutingTableCompiler {
                 }
             }
         }
-        return new RoutingTable<>(snapshot.revision(), exact, wildcard, backends, siteCount);
+        return new RoutingTable<>(snapshot.revision(), exact, wildcard, backends, siteCount, snapshot.defaultSite());
     }
 
     private static Set<String> validateBackends(List<BackendDefinition> backends, List<ConfigError> errors) {
@@ -322,8 +327,26 @@ public final class RoutingTableCompiler {
                 }
             }
             validateHostnames(object, site, enabledOwnerOfHostname, errors);
-            validateRoutes(object, site.routes(), backendNames, errors);
+            if (site.redirect() == null) {
+                validateRoutes(object, site.routes(), backendNames, errors);
+            } else {
+                validateRedirect(object, "redirect", site.redirect(), errors);
+                if (!site.routes().isEmpty()) {
+                    errors.add(new ConfigError(object, "routes", "a redirecting site forwards nothing: it has no routes"));
+                }
+            }
             validateTls(object, site, certificateNames, errors);
+        }
+    }
+
+    private static void validateRedirect(String object, String field, RedirectDefinition redirect, List<ConfigError> errors) {
+        String problem = redirect == null ? "the redirect is missing" : redirect.targetProblem();
+        if (problem != null) {
+            errors.add(new ConfigError(object, field + ".target", problem));
+        }
+        if (redirect != null && !RedirectDefinition.STATUSES.contains(redirect.status())) {
+            errors.add(new ConfigError(object, field + ".status", "redirect status " + redirect.status()
+                    + " is not one of 301, 302, 307, 308"));
         }
     }
 
