@@ -89,6 +89,9 @@ final class ProxyRequestHandler implements RequestRouter {
             if (site.websocketIdleNanos() > 0) {
                 decision.allowWebsockets(site.websocketIdleNanos());
             }
+            if (site.headers() != null) {
+                decision.headers(site.headers());
+            }
             if (decision.secure()) {
                 if (site.strictTransportSecurity() != null) {
                     decision.strictTransportSecurity(site.strictTransportSecurity());

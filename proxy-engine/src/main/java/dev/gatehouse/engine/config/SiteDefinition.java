@@ -28,10 +28,11 @@ import java.util.List;
  *     null = {@link #DEFAULT_WEBSOCKET_IDLE_TIMEOUT}
  * @param redirect default null; when set the site is a "redirection host": every request is answered
  *     with this redirect and nothing is forwarded, so it needs no routes
+ * @param headers Host passing and header changes both ways; default (null) {@link HeaderPolicy#DEFAULT}
  */
 public record SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
                              String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
-                             Duration websocketIdleTimeout, RedirectDefinition redirect) {
+                             Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers) {
 
     /** Default of {@link #websocketIdleTimeout()}: 10 minutes, longer than the pings of common apps. */
     public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -40,6 +41,20 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
         hostnames = hostnames == null ? List.of() : List.copyOf(hostnames);
         routes = routes == null ? List.of() : List.copyOf(routes);
         websocketIdleTimeout = websocketIdleTimeout == null ? DEFAULT_WEBSOCKET_IDLE_TIMEOUT : websocketIdleTimeout;
+        headers = headers == null ? HeaderPolicy.DEFAULT : headers;
+    }
+
+    /** A site with the default header policy. */
+    public SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
+                          String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
+                          Duration websocketIdleTimeout, RedirectDefinition redirect) {
+        this(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets, websocketIdleTimeout, redirect, null);
+    }
+
+    /** This site with another header policy. */
+    public SiteDefinition withHeaders(HeaderPolicy headers) {
+        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets,
+                websocketIdleTimeout, redirect, headers);
     }
 
     /** A site that forwards (no redirect). */
@@ -51,7 +66,7 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
 
     /** A redirection host: every request for these host names is redirected, nothing is forwarded. */
     public static SiteDefinition redirecting(String id, List<String> hostnames, RedirectDefinition redirect) {
-        return new SiteDefinition(id, hostnames, true, List.of(), null, false, null, false, null, redirect);
+        return new SiteDefinition(id, hostnames, true, List.of(), null, false, null, false, null, redirect, null);
     }
 
     /** A site without WebSockets. */
@@ -62,7 +77,8 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
 
     /** This site with WebSockets on or off, closed after {@code idleTimeout} (null: the default) without traffic. */
     public SiteDefinition withWebsockets(boolean on, Duration idleTimeout) {
-        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, on, idleTimeout, redirect);
+        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, on, idleTimeout, redirect,
+                headers);
     }
 
     /** A site without certificate, force-HTTPS or HSTS. */

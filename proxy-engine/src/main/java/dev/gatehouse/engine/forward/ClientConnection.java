@@ -4,6 +4,7 @@ import dev.gatehouse.engine.balancing.BackendServers;
 import dev.gatehouse.engine.balancing.Balancer;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.errorpage.ErrorPage;
+import dev.gatehouse.engine.routing.CompiledHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -162,6 +163,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private int stickyServer = -1;
     /** Waiting in the backend's queue for a slot under its connection limit. */
     private boolean queued;
+    /** The site's header policy for this exchange, or null for the default. */
+    private CompiledHeaders siteHeaders;
     /** The site passes WebSocket upgrades with this idle timeout; 0 when it does not. */
     private long websocketIdleNanos;
     /** A WebSocket upgrade was sent to the backend; a 101 answer turns the connection into a tunnel. */
@@ -304,6 +307,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         strictTransportSecurity = null;
         websocketIdleNanos = 0;
         upgrading = false;
+        siteHeaders = null;
         if (httpRequest.decoderResult().isFailure()) {
             // The decoder is now discarding the connection's input: answer and close.
             keepAlive = false;
@@ -356,6 +360,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         ProxyHeaders.addForwardingHeaders(headers, clientAddress, scheme, host);
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (siteHeaders != null) {
+            siteHeaders.applyToRequest(headers);
         }
         if (http10) {
             outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -417,6 +424,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
         stopQueueTimer();
         beginOn(chosen);
+        hostFor(chosen);
         if (chosen == stickyServer) {
             stickyCookie = null; // the client's cookie names this server already
         }
@@ -505,6 +513,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
     }
 
+    /** A site that does not pass the client's Host sends the server's own address. */
+    private void hostFor(int chosen) {
+        if (siteHeaders != null && !siteHeaders.passHost()) {
+            request.headers().set(HttpHeaderNames.HOST, upstream.definition().servers().get(chosen).address());
+        }
+    }
+
     private void leaveServer() {
         if (server >= 0) {
             int left = server;
@@ -561,6 +576,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         retries++;
         leaveServer();
         beginOn(next);
+        hostFor(next);
         if (replay) {
             openBackend(upstreamPool, next, request, true);
         } else {
@@ -626,6 +642,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (secure) {
             strictTransportSecurity = value;
         }
+    }
+
+    @Override
+    public void headers(CompiledHeaders headers) {
+        siteHeaders = headers;
     }
 
     @Override
@@ -954,6 +975,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
         if (stickyCookie != null) {
             headers.add(HttpHeaderNames.SET_COOKIE, stickyCookie);
+        }
+        if (siteHeaders != null) {
+            siteHeaders.applyToResponse(headers);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         responseStarted = true;

@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.forward;
 
+import dev.gatehouse.engine.routing.CompiledHeaders;
 import dev.gatehouse.engine.errorpage.ErrorPage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -62,6 +63,12 @@ public interface RequestRouter {
          * @param idleTimeoutNanos how long an established WebSocket may go without traffic
          */
         void allowWebsockets(long idleTimeoutNanos);
+
+        /**
+         * The site's header policy for this request (Host passing, header changes both ways); call
+         * before {@link #forward}. Not called for the default policy.
+         */
+        void headers(CompiledHeaders headers);
 
         /** Close the connection without any answer (nginx's 444); for HTTP/2, reset the stream. */
         void closeConnection();

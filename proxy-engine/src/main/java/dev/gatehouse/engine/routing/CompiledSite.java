@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.routing;
 
+import dev.gatehouse.engine.config.HeaderPolicy;
 import dev.gatehouse.engine.config.RedirectDefinition;
 import io.netty.util.AsciiString;
 
@@ -20,15 +21,17 @@ public final class CompiledSite<B> {
     private final AsciiString strictTransportSecurity;
     private final long websocketIdleNanos;
     private final RedirectDefinition redirect;
+    private final CompiledHeaders headers;
 
     CompiledSite(String id, List<Route<B>> routes) {
-        this(id, routes, null, false, null, 0, null);
+        this(id, routes, null, false, null, 0, null, null);
     }
 
     @SuppressWarnings("unchecked")
     /** @param websocketIdleNanos 0 when the site does not pass WebSockets, else their idle timeout */
     CompiledSite(String id, List<Route<B>> routes, String certificate, boolean forceHttps, String strictTransportSecurity,
-                 long websocketIdleNanos, RedirectDefinition redirect) {
+                 long websocketIdleNanos, RedirectDefinition redirect, HeaderPolicy headers) {
+        this.headers = CompiledHeaders.of(headers);
         this.websocketIdleNanos = websocketIdleNanos;
         this.redirect = redirect;
         this.id = id;
@@ -64,6 +67,11 @@ public final class CompiledSite<B> {
     /** Plain-HTTP requests are redirected to HTTPS. */
     public boolean forceHttps() {
         return forceHttps;
+    }
+
+    /** Host passing and header changes, or null for the default (pass Host, change nothing). */
+    public CompiledHeaders headers() {
+        return headers;
     }
 
     /** The redirect every request gets (a redirection host), or null for a forwarding site. */

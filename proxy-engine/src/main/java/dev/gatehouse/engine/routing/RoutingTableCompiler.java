@@ -7,6 +7,7 @@ import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.DefaultSiteDefinition;
+import dev.gatehouse.engine.config.HeaderPolicy;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.RedirectDefinition;
@@ -115,7 +116,8 @@ public final class RoutingTableCompiler {
             }
             CompiledSite<B> compiled = new CompiledSite<>(site.id(), routes, site.certificate(), site.forceHttps(),
                     site.hsts() == null ? null : site.hsts().headerValue(),
-                    site.websockets() ? Math.max(1, site.websocketIdleTimeout().toNanos()) : 0, site.redirect());
+                    site.websockets() ? Math.max(1, site.websocketIdleTimeout().toNanos()) : 0, site.redirect(),
+                    site.headers());
             for (String hostname : site.hostnames()) {
                 String name = hostname.toLowerCase(Locale.ROOT);
                 if (HostNames.isWildcard(name)) {
@@ -327,6 +329,8 @@ public final class RoutingTableCompiler {
                 }
             }
             validateHostnames(object, site, enabledOwnerOfHostname, errors);
+            validateHeaderRules(object, "headers.request", site.headers().request(), errors);
+            validateHeaderRules(object, "headers.response", site.headers().response(), errors);
             if (site.redirect() == null) {
                 validateRoutes(object, site.routes(), backendNames, errors);
             } else {
@@ -336,6 +340,16 @@ public final class RoutingTableCompiler {
                 }
             }
             validateTls(object, site, certificateNames, errors);
+        }
+    }
+
+    private static void validateHeaderRules(String object, String field, List<HeaderPolicy.HeaderRule> rules,
+                                            List<ConfigError> errors) {
+        for (int i = 0; i < rules.size(); i++) {
+            String problem = rules.get(i) == null ? "the header rule is missing" : rules.get(i).problem();
+            if (problem != null) {
+                errors.add(new ConfigError(object, field + "[" + i + "]", problem));
+            }
         }
     }
 
