@@ -1,5 +1,6 @@
 package dev.gatehouse.engine;
 
+import dev.gatehouse.engine.forward.NettyForwarder;
 import dev.gatehouse.engine.ApplyResult.Outcome;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
@@ -144,6 +145,17 @@ class ProxyHttp2Test {
                 "http://a.test/plain");
         assertThat(out.toLowerCase()).startsWith("http/1.1 200").contains("x-origin: a");
         assertThat(out).endsWith("origin=a path=/plain");
+    }
+
+    @Test
+    void theUrlLengthLimitAppliesToHttp2AsToHttp1() throws Exception {
+        String longPath = "/" + "a".repeat(NettyForwarder.MAX_REQUEST_LINE_BYTES + 10);
+        Answer h2 = get(h2c, "a.test", longPath);
+        assertThat(h2.status()).isEqualTo(414);
+        String http1 = TestClient.rawExchange(engine.httpPort(), "GET " + longPath + " HTTP/1.1\r\nHost: a.test\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(http1).startsWith("HTTP/1.1 414");
+        assertThat(get(h2c, "a.test", "/short").status()).as("the connection goes on").isEqualTo(200);
     }
 
     @Test

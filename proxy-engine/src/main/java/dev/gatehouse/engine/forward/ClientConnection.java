@@ -241,7 +241,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private void handle(Object msg) {
         if (msg instanceof FullHttpRequest full) {
             // The HTTP/2 codec hands a request without body as one message: the head and its end, apart.
-            startExchange(new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers()));
+            DefaultHttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            // The HTTP/1 decoder reports a request it could not read (too long a line, bad headers)
+            // as a full request carrying the failure: keep it, so the answer is 414/431/400 as due.
+            head.setDecoderResult(full.decoderResult());
+            startExchange(head);
             ByteBuf body = full.content();
             if (body.isReadable() || !full.trailingHeaders().isEmpty()) {
                 onRequestContent(new DefaultLastHttpContent(body, full.trailingHeaders()));
@@ -314,6 +318,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             requestDone = true;
             discarding = true;
             sendBareError(statusFor(httpRequest.decoderResult().cause()));
+            return;
+        }
+        if (http2 && httpRequest.uri().length() > NettyForwarder.MAX_REQUEST_LINE_BYTES) {
+            // The HTTP/1 decoder enforces this on the request line; HTTP/2 gets the same limit.
+            keepAlive = true;
+            discarding = true;
+            sendBareError(HttpResponseStatus.REQUEST_URI_TOO_LONG);
             return;
         }
         HttpMethod method = httpRequest.method();
