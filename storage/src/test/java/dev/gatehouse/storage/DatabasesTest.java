@@ -29,6 +29,7 @@ import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteTls;
+import dev.gatehouse.storage.site.SiteWebsockets;
 import dev.gatehouse.storage.user.User;
 import dev.gatehouse.storage.user.UserRepository;
 
@@ -42,13 +43,13 @@ class DatabasesTest {
         try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
              HikariDataSource dataSource = Databases.h2(directory, 2)) {
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(4);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(5);
             List<Map<String, Object>> historyAfterFirst = history(dataSource);
             assertThat(Databases.migrate(dataSource)).isZero();
             assertThat(Databases.migrate(dataSource)).isZero();
 
             assertThat(history(dataSource)).isEqualTo(historyAfterFirst);
-            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3", "4");
+            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3", "4", "5");
             assertThat(historyAfterFirst).allSatisfy(row -> assertThat(row.get("success")).isEqualTo(true));
             assertThat(JdbcClient.create(dataSource)
                     .sql("SELECT LOWER(table_name) FROM information_schema.tables WHERE LOWER(table_schema) = 'public'")
@@ -69,11 +70,12 @@ class DatabasesTest {
                     + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'old.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(4);
 
             Site site = new SiteRepository(dataSource).findById(3).orElseThrow();
             assertThat(site.hostnames()).containsExactly("old.example.test");
             assertThat(site.tls()).isEqualTo(SiteTls.NONE);
+            assertThat(site.websockets()).isEqualTo(SiteWebsockets.OFF);
         }
     }
 
@@ -88,7 +90,7 @@ class DatabasesTest {
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 0, '10.0.0.1:80')").update();
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 1, '[::1]:8080')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
 
             Backend backend = new BackendRepository(dataSource).findById(7).orElseThrow();
             assertThat(backend.settings()).isEqualTo(BackendSettings.DEFAULT);
@@ -119,7 +121,7 @@ class DatabasesTest {
                     + "VALUES (7, 1, '[::1]:8080', 1, TRUE, FALSE)").update();
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (8, 0, 'plain.internal:80')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
 
             BackendRepository backends = new BackendRepository(dataSource);
             Backend app = backends.findById(7).orElseThrow();
@@ -134,6 +136,39 @@ class DatabasesTest {
             Backend secured = backends.update(7, "app", List.of(app.servers().get(0).withTls(false, "app.internal")),
                     app.settings().withLimits(new BackendConnectionLimits(5_000L, 10, 0, 100))).orElseThrow();
             assertThat(backends.findById(7)).contains(secured);
+        }
+    }
+
+    @Test
+    void sitesStoredBeforeWebsocketsExistedAreMigratedWithWebsocketsOffAndTheEngineTimeout() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("4").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at) VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                    .update();
+            jdbc.sql("INSERT INTO site (id, backend_id, enabled, created_at, updated_at, force_https, hsts_max_age_seconds, "
+                    + "hsts_include_subdomains) VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, FALSE, 600, TRUE)")
+                    .update();
+            jdbc.sql("INSERT INTO site (id, backend_id, enabled, created_at, updated_at) "
+                    + "VALUES (4, 7, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
+            jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'chat.example.test')").update();
+            jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (4, 0, 'off.example.test')").update();
+
+            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+
+            SiteRepository sites = new SiteRepository(dataSource);
+            Site chat = sites.findById(3).orElseThrow();
+            assertThat(chat.websockets()).isEqualTo(SiteWebsockets.OFF);
+            assertThat(chat.websockets().idleTimeoutMs()).as("NULL = the engine's default").isNull();
+            assertThat(chat.tls()).as("the settings stored before are untouched")
+                    .isEqualTo(new SiteTls(null, false, 600L, true, false));
+            assertThat(sites.findById(4).orElseThrow().websockets()).isEqualTo(SiteWebsockets.OFF);
+            // the migrated rows take the new settings like any other
+            Site withWebsockets = sites.update(3, chat.hostnames(), 7, true, chat.tls(), new SiteWebsockets(true, 900_000L))
+                    .orElseThrow();
+            assertThat(sites.findById(3)).contains(withWebsockets);
+            assertThat(withWebsockets.websockets()).isEqualTo(new SiteWebsockets(true, 900_000L));
         }
     }
 
@@ -161,7 +196,7 @@ class DatabasesTest {
             certificate = new CertificateRepository(database.dataSource(), secretBox)
                     .insert("app", "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n", "AB:CD", "the key");
             site = new SiteRepository(database.dataSource()).insert(List.of("app.example.test", "*.app.example.test"), backend.id(), true,
-                    new SiteTls(certificate.id(), true, 86_400L, true, false));
+                    new SiteTls(certificate.id(), true, 86_400L, true, false), new SiteWebsockets(true, 3_600_000L));
             user = new UserRepository(database.dataSource()).insert("admin@example.test", "{noop}hash", "ADMIN");
             revision = new ConfigRevisionRepository(database.dataSource()).insert(1, "{\"sites\":[1]}", "admin@example.test", "first");
 

@@ -21,6 +21,7 @@ import dev.gatehouse.storage.certificate.StoredCertificate;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteTls;
+import dev.gatehouse.storage.site.SiteWebsockets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,8 +126,13 @@ public class SnapshotBuilder {
         return millis == null ? null : Duration.ofMillis(millis);
     }
 
-    private static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames,
-                                               Map<Long, String> certificateNames) {
+    /**
+     * A stored site as the engine's record: one route {@code "/"} to its backend, its certificate by name,
+     * and its HTTPS and WebSocket settings.
+     *
+     * @throws IllegalStateException when the site refers to a backend or certificate not in the maps
+     */
+    static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames, Map<Long, String> certificateNames) {
         String backendName = backendNames.get(site.backendId());
         if (backendName == null) {
             // The foreign key makes this impossible; fail loudly rather than route somewhere else.
@@ -142,7 +148,10 @@ public class SnapshotBuilder {
         }
         HstsPolicy hsts = tls.hstsMaxAgeSeconds() == null ? null
                 : new HstsPolicy(tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload());
+        // A timeout stored as null stays null: the engine's default, so a later change of it reaches the site.
+        SiteWebsockets websockets = site.websockets();
         return new SiteDefinition(String.valueOf(site.id()), site.hostnames(), site.enabled(),
-                List.of(new RouteDefinition(ROOT_PATH, backendName)), certificate, tls.forceHttps(), hsts);
+                List.of(new RouteDefinition(ROOT_PATH, backendName)), certificate, tls.forceHttps(), hsts)
+                .withWebsockets(websockets.enabled(), millis(websockets.idleTimeoutMs()));
     }
 }

@@ -8,9 +8,14 @@ import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
+import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
+import dev.gatehouse.engine.config.SiteDefinition;
+import dev.gatehouse.engine.config.HeaderPolicy;
+import dev.gatehouse.engine.config.RedirectDefinition;
 import java.time.Duration;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -31,7 +36,9 @@ import tools.jackson.databind.util.StdConverter;
  * default, not Java's zero or false. That matters for the values whose default is not 0 or false (a
  * backend's {@code maxRetries}, a server's {@code weight} and {@code verifyTls}, a pool's
  * {@code queueSize}): they are read through the {@link StoredBackend}, {@link StoredServer} and
- * {@link StoredPool} records, whose boxed fields tell "absent" from 0. Missing objects (balancing,
+ * {@link StoredPool} records, whose boxed fields tell "absent" from 0. A site's flags added after the
+ * first version ({@code forceHttps}, {@code websockets}) are read through {@link StoredSite} for the
+ * same reason: Jackson refuses a missing primitive rather than guess false. Missing objects (balancing,
  * health checks, the connection pool) are null, which the engine's records already read as their
  * defaults.
  *
@@ -48,6 +55,7 @@ public final class SnapshotJson {
             .addMixIn(BackendDefinition.class, ReadAsStoredBackend.class)
             .addMixIn(ServerDefinition.class, ReadAsStoredServer.class)
             .addMixIn(ConnectionPoolDefinition.class, ReadAsStoredPool.class)
+            .addMixIn(SiteDefinition.class, ReadAsStoredSite.class)
             .addMixIn(LoadBalancing.class, ByConfigName.class)
             .build();
 
@@ -65,6 +73,10 @@ public final class SnapshotJson {
 
     @JsonDeserialize(converter = StoredPool.ToDefinition.class)
     private abstract static class ReadAsStoredPool {
+    }
+
+    @JsonDeserialize(converter = StoredSite.ToDefinition.class)
+    private abstract static class ReadAsStoredSite {
     }
 
     private abstract static class ByConfigName {
@@ -122,6 +134,26 @@ public final class SnapshotJson {
                         stored.maxConnectionsPerServer() == null ? 0 : stored.maxConnectionsPerServer(),
                         stored.queueSize() == null ? ConnectionPoolDefinition.DEFAULT_QUEUE_SIZE : stored.queueSize(),
                         stored.queueTimeout());
+            }
+        }
+    }
+
+    /**
+     * A site as stored in any revision; null = not written by the version that stored it. {@code enabled}
+     * has been written since the first version, so a revision without it is refused, not guessed.
+     */
+    record StoredSite(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
+                      String certificate, Boolean forceHttps, HstsPolicy hsts, Boolean websockets,
+                      Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers) {
+
+        static final class ToDefinition extends StdConverter<StoredSite, SiteDefinition> {
+            @Override
+            public SiteDefinition convert(StoredSite stored) {
+                // a missing timeout stays null, which SiteDefinition reads as its default (10 minutes)
+                return new SiteDefinition(stored.id(), stored.hostnames(), stored.enabled(), stored.routes(),
+                        stored.certificate(), Boolean.TRUE.equals(stored.forceHttps()), stored.hsts(),
+                        Boolean.TRUE.equals(stored.websockets()), stored.websocketIdleTimeout(), stored.redirect(),
+                        stored.headers());
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.admin.site;
 
 import dev.gatehouse.admin.api.ApiController;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
@@ -26,6 +27,10 @@ import reactor.core.publisher.Mono;
  * every hostname), {@code "forceHttps":true}, {@code "hsts":true} with {@code "hstsMaxAge"} (seconds,
  * default one year), {@code "hstsIncludeSubDomains"} and {@code "hstsPreload"}. PUT replaces the whole
  * site, so a PUT without {@code certificate} makes the site HTTP-only.
+ *
+ * <p>WebSockets, optional: {@code "websockets":true} passes WebSocket upgrades to the backend (default
+ * false), {@code "websocketIdleTimeoutMs"} closes a WebSocket silent for that long (1 s to 24 h, default
+ * 600000 = 10 minutes; only with {@code websockets} on). A PUT without {@code websockets} turns them off.
  */
 @ApiController
 @RequestMapping("/api/v1/sites")
@@ -39,11 +44,12 @@ public class SiteApiController {
 
     public record SiteRequest(List<String> hostnames, String backend, Boolean enabled, String certificate,
                               Boolean forceHttps, Boolean hsts, Long hstsMaxAge, Boolean hstsIncludeSubDomains,
-                              Boolean hstsPreload) {
+                              Boolean hstsPreload, Boolean websockets, Long websocketIdleTimeoutMs) {
 
         SiteCommand toCommand() {
             return new SiteCommand(hostnames, backend, enabled, new HttpsCommand(certificate, isTrue(forceHttps),
-                    isTrue(hsts), hstsMaxAge, isTrue(hstsIncludeSubDomains), isTrue(hstsPreload)));
+                    isTrue(hsts), hstsMaxAge, isTrue(hstsIncludeSubDomains), isTrue(hstsPreload)),
+                    new WebsocketCommand(isTrue(websockets), websocketIdleTimeoutMs));
         }
 
         private static boolean isTrue(Boolean value) {
@@ -51,15 +57,21 @@ public class SiteApiController {
         }
     }
 
-    /** {@code hstsMaxAge} is null when the site sends no HSTS header. */
+    /**
+     * {@code hstsMaxAge} is null when the site sends no HSTS header. {@code websocketIdleTimeoutMs} is
+     * the timeout in effect (600000 when none was given) while {@code websockets} is on, and null while it
+     * is off, so that a body read here can be sent back with PUT as it is.
+     */
     public record SiteResponse(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
                                boolean forceHttps, boolean hsts, Long hstsMaxAge, boolean hstsIncludeSubDomains,
-                               boolean hstsPreload, Instant createdAt, Instant updatedAt) {
+                               boolean hstsPreload, boolean websockets, Long websocketIdleTimeoutMs,
+                               Instant createdAt, Instant updatedAt) {
 
         static SiteResponse of(SiteView view) {
             return new SiteResponse(view.id(), view.hostnames(), view.backend(), view.enabled(), view.certificate(),
                     view.forceHttps(), view.hsts(), view.hstsMaxAgeSeconds(), view.hstsIncludeSubDomains(),
-                    view.hstsPreload(), view.createdAt(), view.updatedAt());
+                    view.hstsPreload(), view.websockets(), view.websocketIdleTimeoutMsInEffect(), view.createdAt(),
+                    view.updatedAt());
         }
     }
 

@@ -13,15 +13,24 @@ import java.util.List;
  * @param enabled null means "enabled" for a new site and "keep as it is" for an existing one, so an
  *     edit form without the switch never silently re-enables a disabled site
  * @param https the site's certificate and HTTPS settings; {@link HttpsCommand#NONE} = HTTP only
+ * @param websockets whether WebSocket upgrades pass, and their idle timeout; {@link WebsocketCommand#OFF}
+ *     = no WebSockets
  */
-public record SiteCommand(List<String> hostnames, String backend, Boolean enabled, HttpsCommand https) {
+public record SiteCommand(List<String> hostnames, String backend, Boolean enabled, HttpsCommand https,
+                          WebsocketCommand websockets) {
 
     public SiteCommand {
         hostnames = hostnames == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(hostnames));
         https = https == null ? HttpsCommand.NONE : https;
+        websockets = websockets == null ? WebsocketCommand.OFF : websockets;
     }
 
-    /** A site served over HTTP only. */
+    /** A site without WebSockets. */
+    public SiteCommand(List<String> hostnames, String backend, Boolean enabled, HttpsCommand https) {
+        this(hostnames, backend, enabled, https, WebsocketCommand.OFF);
+    }
+
+    /** A site served over HTTP only, without WebSockets. */
     public SiteCommand(List<String> hostnames, String backend, Boolean enabled) {
         this(hostnames, backend, enabled, HttpsCommand.NONE);
     }
@@ -44,5 +53,18 @@ public record SiteCommand(List<String> hostnames, String backend, Boolean enable
                                boolean hstsIncludeSubDomains, boolean hstsPreload) {
 
         public static final HttpsCommand NONE = new HttpsCommand(null, false, false, null, false, false);
+    }
+
+    /**
+     * WebSockets for a site; {@link WebsocketValidator} checks it.
+     *
+     * @param enabled pass HTTP/1.1 WebSocket upgrades ({@code Upgrade: websocket}) to the backend. Default
+     *     false: the Upgrade header is dropped and the backend answers the request as plain HTTP.
+     * @param idleTimeoutMs an open WebSocket without traffic either way for this long is closed, 1 s to
+     *     24 h; null = the engine's default (10 minutes). Only allowed with {@code enabled}.
+     */
+    public record WebsocketCommand(boolean enabled, Long idleTimeoutMs) {
+
+        public static final WebsocketCommand OFF = new WebsocketCommand(false, null);
     }
 }

@@ -34,7 +34,8 @@ import reactor.core.publisher.Mono;
  * The Sites pages: list, add, edit, enable/disable, delete. Every change is a POST that redirects
  * to the list with a flash message (Post/Redirect/Get); a rejected form is shown again with the
  * user's input and each problem next to its field, and nothing is saved. The form's HTTPS section
- * chooses a certificate and the Force-HTTPS and HSTS options.
+ * chooses a certificate and the Force-HTTPS and HSTS options; its WebSockets section switches
+ * WebSocket upgrades on with their idle timeout.
  */
 @PageController
 @RequestMapping("/sites")
@@ -142,11 +143,9 @@ public class SiteController {
 
     private Mono<Rendering> save(SiteForm form, BindingResult binding, Model model, ServerWebExchange exchange,
                                  Long siteId, Function<String, Mono<SiteView>> write, String verb) {
-        String maxAgeProblem = form.hstsMaxAgeProblem();
-        if (maxAgeProblem != null && !binding.hasFieldErrors("hstsMaxAgeSeconds")) {
-            binding.addError(new FieldError(binding.getObjectName(), "hstsMaxAgeSeconds", form.getHstsMaxAgeSeconds(),
-                    false, null, null, maxAgeProblem));
-        }
+        rejectUnreadable(binding, "hstsMaxAgeSeconds", form.getHstsMaxAgeSeconds(), form.hstsMaxAgeProblem());
+        rejectUnreadable(binding, "websocketIdleTimeoutMinutes", form.getWebsocketIdleTimeoutMinutes(),
+                form.websocketIdleTimeoutProblem());
         if (binding.hasErrors()) {
             return form(model, siteId, HttpStatus.BAD_REQUEST);
         }
@@ -154,13 +153,21 @@ public class SiteController {
                 .flatMap(write)
                 .flatMap(site -> redirectToList(exchange, Flash.success("Site " + name(site) + " " + verb + ".")))
                 .onErrorResume(ValidationException.class, rejected -> {
-                    FormErrors.reject(binding, SiteForm.FIELDS, rejected);
+                    rejected.problems().forEach(problem -> FormErrors.reject(binding, SiteForm.FIELDS,
+                            SiteForm.controlFor(problem.field()), problem.message()));
                     return form(model, siteId, HttpStatus.BAD_REQUEST);
                 })
                 .onErrorResume(ConflictException.class, conflict -> {
                     FormErrors.reject(binding, SiteForm.FIELDS, conflict);
                     return form(model, siteId, HttpStatus.CONFLICT);
                 });
+    }
+
+    /** A number box whose text is not a number: shown next to it, unless binding already said so. */
+    private static void rejectUnreadable(BindingResult binding, String field, String typed, String problem) {
+        if (problem != null && !binding.hasFieldErrors(field)) {
+            binding.addError(new FieldError(binding.getObjectName(), field, typed, false, null, null, problem));
+        }
     }
 
     private Mono<Rendering> setEnabled(long id, boolean enabled, ServerWebExchange exchange) {
@@ -181,6 +188,8 @@ public class SiteController {
                 .map(choices -> {
                     model.addAttribute("backendNames", choices.getT1());
                     model.addAttribute("certificateChoices", choices.getT2());
+                    model.addAttribute("defaultWebsocketIdleTimeoutMinutes",
+                            SiteForm.DEFAULT_WEBSOCKET_IDLE_TIMEOUT_MINUTES);
                     if (siteId != null) {
                         model.addAttribute("siteId", siteId);
                     }

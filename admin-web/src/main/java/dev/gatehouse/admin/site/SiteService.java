@@ -15,6 +15,7 @@ import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.site.SiteWebsockets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,21 +67,24 @@ public class SiteService {
         return publisher.publish(actor, () -> {
             Valid valid = validate(command, null);
             boolean enabled = command.enabled() == null || command.enabled();
-            Site created = sites.insert(valid.hostnames(), valid.backend().id(), enabled, valid.tls());
+            Site created = sites.insert(valid.hostnames(), valid.backend().id(), enabled, valid.tls(),
+                    valid.websockets());
             return new Change<>(view(created), "created site " + label(created));
         });
     }
 
     /**
-     * Replaces hostnames, backend and HTTPS settings (a command without a certificate leaves the site
-     * HTTP-only); {@code enabled} is kept when the command leaves it null.
+     * Replaces hostnames, backend, HTTPS and WebSocket settings (a command without a certificate leaves
+     * the site HTTP-only, one without WebSockets turns them off); {@code enabled} is kept when the
+     * command leaves it null.
      */
     public Mono<SiteView> update(long id, SiteCommand command, String actor) {
         return publisher.publish(actor, () -> {
             Site before = require(id);
             Valid valid = validate(command, id);
             boolean enabled = command.enabled() == null ? before.enabled() : command.enabled();
-            Site updated = sites.update(id, valid.hostnames(), valid.backend().id(), enabled, valid.tls())
+            Site updated = sites.update(id, valid.hostnames(), valid.backend().id(), enabled, valid.tls(),
+                            valid.websockets())
                     .orElseThrow(() -> notFound(id));
             return new Change<>(view(updated), "updated site " + label(updated));
         });
@@ -101,7 +105,7 @@ public class SiteService {
         });
     }
 
-    private record Valid(List<String> hostnames, Backend backend, SiteTls tls) {
+    private record Valid(List<String> hostnames, Backend backend, SiteTls tls, SiteWebsockets websockets) {
     }
 
     /**
@@ -122,6 +126,7 @@ public class SiteService {
             }
         }
         problems.addAll(httpsProblems(command.https()));
+        problems.addAll(WebsocketValidator.problems(command.websockets()));
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
         }
@@ -140,7 +145,8 @@ public class SiteService {
                         + (owner.get().enabled() ? "" : " (disabled)"));
             }
         }
-        return new Valid(hostnames, backend.get(), tls(command.https(), hostnames));
+        return new Valid(hostnames, backend.get(), tls(command.https(), hostnames),
+                WebsocketValidator.toStored(command.websockets()));
     }
 
     /** HTTPS settings that are wrong whatever is stored: options without a certificate, bad HSTS values. */
@@ -200,9 +206,10 @@ public class SiteService {
             // The foreign key makes this impossible; fail loudly rather than show the site as HTTP-only.
             throw new IllegalStateException("site " + site.id() + " refers to missing certificate " + tls.certificateId());
         }
+        SiteWebsockets websockets = site.websockets();
         return new SiteView(site.id(), site.hostnames(), backendName, site.enabled(), certificate, tls.forceHttps(),
-                tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload(), site.createdAt(),
-                site.updatedAt());
+                tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload(), websockets.enabled(),
+                websockets.enabled() ? websockets.idleTimeoutMs() : null, site.createdAt(), site.updatedAt());
     }
 
     /** How a site is named to people: its first hostname. */

@@ -10,16 +10,27 @@ import java.util.List;
  * @param backend the name of the backend it routes to
  * @param certificate the name of its certificate, or null when it is served over HTTP only
  * @param hstsMaxAgeSeconds the HSTS max-age, or null when the site sends no HSTS header
+ * @param websockets whether WebSocket upgrades are passed to the backend
+ * @param websocketIdleTimeoutMs the idle timeout as stored: null = the engine's default
+ *     ({@link WebsocketValidator#DEFAULT_IDLE_TIMEOUT_MS}); always null while {@code websockets} is off
  */
 public record SiteView(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
                        boolean forceHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubDomains, boolean hstsPreload,
-                       Instant createdAt, Instant updatedAt) {
+                       boolean websockets, Long websocketIdleTimeoutMs, Instant createdAt, Instant updatedAt) {
 
     public SiteView {
         hostnames = List.copyOf(hostnames);
     }
 
-    /** A site served over HTTP only. */
+    /** A site without WebSockets. */
+    public SiteView(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
+                    boolean forceHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubDomains, boolean hstsPreload,
+                    Instant createdAt, Instant updatedAt) {
+        this(id, hostnames, backend, enabled, certificate, forceHttps, hstsMaxAgeSeconds, hstsIncludeSubDomains,
+                hstsPreload, false, null, createdAt, updatedAt);
+    }
+
+    /** A site served over HTTP only, without WebSockets. */
     public SiteView(long id, List<String> hostnames, String backend, boolean enabled, Instant createdAt,
                     Instant updatedAt) {
         this(id, hostnames, backend, enabled, null, false, null, false, false, createdAt, updatedAt);
@@ -28,5 +39,22 @@ public record SiteView(long id, List<String> hostnames, String backend, boolean 
     /** Whether the site sends {@code Strict-Transport-Security}. */
     public boolean hsts() {
         return hstsMaxAgeSeconds != null;
+    }
+
+    /**
+     * How long an idle WebSocket stays open, with the default filled in; null while WebSockets are off,
+     * where no timeout applies (and none may be sent back).
+     */
+    public Long websocketIdleTimeoutMsInEffect() {
+        if (!websockets) {
+            return null;
+        }
+        return websocketIdleTimeoutMs == null ? WebsocketValidator.DEFAULT_IDLE_TIMEOUT_MS : websocketIdleTimeoutMs;
+    }
+
+    /** The idle timeout in effect in words ("10 min", "90 s"), for the sites list; null while WebSockets are off. */
+    public String websocketIdleTimeoutText() {
+        Long timeout = websocketIdleTimeoutMsInEffect();
+        return timeout == null ? null : WebsocketValidator.duration(timeout);
     }
 }

@@ -7,19 +7,26 @@ import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.LoadBalancing;
+import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
+import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
+import dev.gatehouse.engine.config.SiteDefinition;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
+import dev.gatehouse.storage.site.Site;
+import dev.gatehouse.storage.site.SiteTls;
+import dev.gatehouse.storage.site.SiteWebsockets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How a stored backend becomes the engine's record. */
+/** How a stored backend or site becomes the engine's record. */
 class SnapshotBuilderTest {
 
     private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
@@ -71,5 +78,41 @@ class SnapshotBuilderTest {
         assertThatThrownBy(() -> SnapshotBuilder.toDefinition(stored))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("unknown load balancing 'fastest'");
+    }
+
+    @Test
+    void aSiteWithWebsocketsAndItsOwnIdleTimeoutReachesTheEngineWithEverythingElse() {
+        Site stored = new Site(4, List.of("chat.example.test", "*.chat.example.test"), 3, true, T0, T0,
+                new SiteTls(9L, true, 600L, true, false), new SiteWebsockets(true, 90_000L));
+
+        SiteDefinition definition = SnapshotBuilder.toDefinition(stored, Map.of(3L, "chat"), Map.of(9L, "chat-cert"));
+
+        assertThat(definition).isEqualTo(new SiteDefinition("4", List.of("chat.example.test", "*.chat.example.test"), true,
+                List.of(new RouteDefinition("/", "chat")), "chat-cert", true, new HstsPolicy(600, true, false), true,
+                Duration.ofSeconds(90)));
+    }
+
+    @Test
+    void aSiteWithWebsocketsButNoTimeoutOfItsOwnGetsTheEngineDefault() {
+        Site stored = new Site(5, List.of("ha.example.test"), 3, true, T0, T0, SiteTls.NONE, new SiteWebsockets(true, null));
+
+        SiteDefinition definition = SnapshotBuilder.toDefinition(stored, Map.of(3L, "ha"), Map.of());
+
+        assertThat(definition.websockets()).isTrue();
+        assertThat(definition.websocketIdleTimeout()).isEqualTo(SiteDefinition.DEFAULT_WEBSOCKET_IDLE_TIMEOUT)
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(definition).isEqualTo(new SiteDefinition("5", List.of("ha.example.test"), true,
+                List.of(new RouteDefinition("/", "ha"))).withWebsockets(true, null));
+    }
+
+    @Test
+    void aSiteStoredWithoutWebsocketsIsTheEnginesSiteWithout() {
+        Site stored = new Site(6, List.of("plain.example.test"), 3, false, T0, T0);
+
+        SiteDefinition definition = SnapshotBuilder.toDefinition(stored, Map.of(3L, "app"), Map.of());
+
+        assertThat(definition.websockets()).isFalse();
+        assertThat(definition).isEqualTo(new SiteDefinition("6", List.of("plain.example.test"), false,
+                List.of(new RouteDefinition("/", "app"))));
     }
 }

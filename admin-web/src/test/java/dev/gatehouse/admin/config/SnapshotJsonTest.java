@@ -32,6 +32,23 @@ class SnapshotJsonTest {
                             List.of(new RouteDefinition("/", "other")))));
 
     @Test
+    void redirectsHeaderPoliciesAndTheDefaultSiteSurviveTheRoundTrip() {
+        SiteDefinition forwarding = new SiteDefinition("1", List.of("app.example.test"), true,
+                List.of(new dev.gatehouse.engine.config.RouteDefinition("/", "app")))
+                .withHeaders(new dev.gatehouse.engine.config.HeaderPolicy(false,
+                        List.of(dev.gatehouse.engine.config.HeaderPolicy.HeaderRule.set("X-Tenant", "shop")),
+                        List.of(dev.gatehouse.engine.config.HeaderPolicy.HeaderRule.remove("Server"))));
+        SiteDefinition redirecting = SiteDefinition.redirecting("2", List.of("old.example.test"),
+                new dev.gatehouse.engine.config.RedirectDefinition("https://new.example.test", 308, false));
+        ConfigSnapshot snapshot = new ConfigSnapshot(9, SNAPSHOT.backends(), List.of(forwarding, redirecting), List.of(),
+                dev.gatehouse.engine.config.DefaultSiteDefinition.close());
+        ConfigSnapshot read = SnapshotJson.read(9, SnapshotJson.write(snapshot));
+        assertThat(read).isEqualTo(snapshot);
+        assertThat(read.sites().get(1).redirect().status()).isEqualTo(308);
+        assertThat(read.sites().get(0).headers().passHost()).isFalse();
+    }
+
+    @Test
     void aSnapshotSurvivesTheRoundTripExactly() {
         String json = SnapshotJson.write(SNAPSHOT);
         ConfigSnapshot read = SnapshotJson.read(7, json);
@@ -178,6 +195,67 @@ class SnapshotJsonTest {
         assertThat(read).isEqualTo(new ConfigSnapshot(21, List.of(new BackendDefinition("app",
                 List.of(new ServerDefinition("10.0.0.1", 443, 3, false, false), new ServerDefinition("::1", 9000, 1, true, true)),
                 null, null, LoadBalancing.LEAST_CONNECTIONS, null, null, 2)), List.of()));
+    }
+
+    @Test
+    void websocketSettingsSurviveTheRoundTripInReadableForm() {
+        ConfigSnapshot snapshot = new ConfigSnapshot(23, SNAPSHOT.backends(), List.of(
+                new SiteDefinition("3", List.of("chat.example.test"), true, List.of(new RouteDefinition("/", "app")))
+                        .withWebsockets(true, Duration.ofSeconds(90)),
+                new SiteDefinition("4", List.of("ha.example.test"), true, List.of(new RouteDefinition("/", "app")))
+                        .withWebsockets(true, null),
+                new SiteDefinition("5", List.of("plain.example.test"), true, List.of(new RouteDefinition("/", "other")))));
+
+        String json = SnapshotJson.write(snapshot);
+
+        assertThat(SnapshotJson.read(23, json)).isEqualTo(snapshot);
+        assertThat(json).contains("\"websockets\":true,\"websocketIdleTimeout\":\"PT1M30S\"",
+                "\"websockets\":true,\"websocketIdleTimeout\":\"PT10M\"",
+                "\"websockets\":false,\"websocketIdleTimeout\":\"PT10M\"");
+    }
+
+    /**
+     * Sites exactly as the version before WebSockets wrote them: no {@code websockets}, no
+     * {@code websocketIdleTimeout}. They read back with WebSockets off and the engine's timeout, equal to
+     * what this version builds from the same stored rows, so a restart is not a change.
+     */
+    @Test
+    void aRevisionWrittenBeforeWebsocketsExistedReadsBackWithWebsocketsOff() {
+        String old = """
+                {"revision":31,"backends":[{"name":"app","servers":[{"host":"10.0.0.1","port":80,"weight":1,\
+                "backup":false,"drained":false,"tls":false,"verifyTls":true,"tlsServerName":null}],\
+                "connectTimeout":"PT5S","responseTimeout":"PT1M","balancing":"round-robin","healthCheck":null,\
+                "passiveHealth":{"maxFailures":3,"ejectFor":"PT30S"},"maxRetries":2,"pool":{"idleTimeout":"PT30S",\
+                "maxConnectionsPerServer":0,"queueSize":100,"queueTimeout":"PT10S"}}],\
+                "sites":[{"id":"3","hostnames":["chat.example.test"],"enabled":true,\
+                "routes":[{"pathPrefix":"/","backend":"app"}],"certificate":"shop","forceHttps":true,\
+                "hsts":{"maxAgeSeconds":600,"includeSubDomains":false,"preload":false}},\
+                {"id":"4","hostnames":["old.example.test"],"enabled":false,"routes":[{"pathPrefix":"/","backend":"app"}]}],\
+                "certificates":[{"name":"shop","certificateChainPem":"chain"}]}""";
+
+        ConfigSnapshot read = SnapshotJson.read(31, old);
+
+        assertThat(read.sites()).allSatisfy(site -> {
+            assertThat(site.websockets()).as("a missing websockets is false").isFalse();
+            assertThat(site.websocketIdleTimeout()).as("a missing timeout is the engine's default")
+                    .isEqualTo(SiteDefinition.DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
+        });
+        assertThat(read.sites()).containsExactly(
+                new SiteDefinition("3", List.of("chat.example.test"), true, List.of(new RouteDefinition("/", "app")),
+                        "shop", true, new HstsPolicy(600, false, false)),
+                new SiteDefinition("4", List.of("old.example.test"), false, List.of(new RouteDefinition("/", "app"))));
+    }
+
+    @Test
+    void aSiteWrittenWithWebsocketsButWithoutATimeoutGetsTheDefault() {
+        String json = SnapshotJson.write(new ConfigSnapshot(32, SNAPSHOT.backends(), List.of(
+                new SiteDefinition("3", List.of("chat.example.test"), true, List.of(new RouteDefinition("/", "app")))
+                        .withWebsockets(true, Duration.ofMinutes(3)))));
+
+        ConfigSnapshot read = SnapshotJson.read(32, json.replace(",\"websocketIdleTimeout\":\"PT3M\"", ""));
+
+        assertThat(read.sites().get(0).websockets()).isTrue();
+        assertThat(read.sites().get(0).websocketIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test

@@ -25,6 +25,7 @@ import dev.gatehouse.admin.common.NotFoundException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.setup.SetupService;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
 import dev.gatehouse.admin.web.Html;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
 import java.time.Duration;
@@ -447,6 +448,122 @@ class SiteControllerTest {
         assertThat(html).containsSubsequence("id=\"site-1\"", "href=\"/certificates#cert-shop\"", "shop",
                 "HTTPS forced", "HSTS", "id=\"site-2\"", "HTTP only");
         assertThat(html).contains("title=\"Strict-Transport-Security: max-age=31536000\"");
+    }
+
+    // --- WebSockets ---
+
+    @Test
+    void newFormHasWebsocketsOffWithTheHintAndTheDefaultTimeoutAsPlaceholder() {
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(html).contains("id=\"websockets-section\"", "type=\"hidden\" name=\"_websockets\"",
+                "Lets chat apps, live dashboards and Home Assistant-style apps keep a connection open; off by default, "
+                        + "like Nginx Proxy Manager’s ‘Websockets Support’",
+                "Idle timeout (minutes)");
+        assertThat(Html.attribute(Html.control(html, "websockets"), "checked")).isNull();
+        String timeout = Html.control(html, "websocketIdleTimeoutMinutes");
+        assertThat(Html.attribute(timeout, "value")).isEmpty();
+        assertThat(Html.attribute(timeout, "placeholder")).isEqualTo("10");
+        assertThat(Html.attribute(timeout, "aria-describedby")).isEqualTo("websocketIdleTimeoutMinutes-help");
+        assertThat(html).contains("Empty = 10 minutes");
+        assertThat(html).as("no inline scripts").doesNotContainPattern("<script(?![^>]*\\bsrc=)");
+    }
+
+    @Test
+    void websocketFieldsBindIntoTheWebsocketCommand() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.just(site(3, List.of("chat.example.test"), "app", true)));
+
+        MultiValueMap<String, String> form = form("chat.example.test", "app", true);
+        form.add("websockets", "true");
+        form.add("_websockets", "on");
+        form.add("websocketIdleTimeoutMinutes", " 1.5 ");
+        post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER).expectHeader().location("/sites");
+
+        verify(sites).create(new SiteCommand(List.of("chat.example.test"), "app", true, HttpsCommand.NONE,
+                new WebsocketCommand(true, 90_000L)), ADMIN);
+    }
+
+    @Test
+    void anUncheckedWebsocketsSwitchSendsNoTimeout() {
+        when(sites.update(eq(4L), any(), anyString())).thenReturn(Mono.just(site(4, List.of("chat.example.test"), "app", true)));
+
+        MultiValueMap<String, String> form = form("chat.example.test", "app", true);
+        form.add("_websockets", "on");
+        form.add("websocketIdleTimeoutMinutes", "not a number"); // only used with WebSockets on: not judged
+        post("/sites/4", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).update(4, new SiteCommand(List.of("chat.example.test"), "app", true, HttpsCommand.NONE,
+                WebsocketCommand.OFF), ADMIN);
+    }
+
+    @Test
+    void aTimeoutThatIsNotANumberIsShownNextToItAndNothingIsSaved() {
+        MultiValueMap<String, String> form = form("chat.example.test", "app", true);
+        form.add("websockets", "true");
+        form.add("websocketIdleTimeoutMinutes", "10m");
+
+        String html = post("/sites", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "websocketIdleTimeoutMinutes"))
+                .isEqualTo("idle timeout '10m' must be a number of minutes, e.g. 10 (or 0.5 for 30 seconds)");
+        String timeout = Html.control(html, "websocketIdleTimeoutMinutes");
+        assertThat(Html.attribute(timeout, "value")).isEqualTo("10m");
+        assertThat(Html.attribute(timeout, "class")).contains("is-invalid");
+        assertThat(Html.attribute(timeout, "aria-describedby")).contains("websocketIdleTimeoutMinutes-error");
+        assertThat(Html.attribute(Html.control(html, "websockets"), "checked")).isNotNull();
+        verify(sites, never()).create(any(), anyString());
+    }
+
+    @Test
+    void aTimeoutTheServiceRefusesIsShownNextToTheMinutesBox() {
+        String message = "websocketIdleTimeoutMs must be between 1 s and 24 h, was 25 h";
+        when(sites.create(any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("websocketIdleTimeoutMs", message)))));
+
+        MultiValueMap<String, String> form = form("chat.example.test", "app", true);
+        form.add("websockets", "true");
+        form.add("websocketIdleTimeoutMinutes", "1500");
+        String html = post("/sites", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "websocketIdleTimeoutMinutes")).isEqualTo(message);
+        assertThat(Html.attribute(Html.control(html, "websocketIdleTimeoutMinutes"), "value")).isEqualTo("1500");
+        assertThat(Html.formErrors(html)).isEmpty();
+    }
+
+    @Test
+    void editFormShowsTheSitesWebsocketSettings() {
+        when(sites.get(7)).thenReturn(Mono.just(websocketSite(7, 90_000L)));
+        when(sites.get(8)).thenReturn(Mono.just(websocketSite(8, null)));
+
+        String custom = get("/sites/7/edit", HttpStatus.OK);
+        String byDefault = get("/sites/8/edit", HttpStatus.OK);
+
+        assertThat(Html.attribute(Html.control(custom, "websockets"), "checked")).isNotNull();
+        assertThat(Html.attribute(Html.control(custom, "websocketIdleTimeoutMinutes"), "value")).isEqualTo("1.5");
+        assertThat(Html.attribute(Html.control(byDefault, "websockets"), "checked")).isNotNull();
+        assertThat(Html.attribute(Html.control(byDefault, "websocketIdleTimeoutMinutes"), "value")).isEmpty();
+    }
+
+    @Test
+    void listShowsAWebsocketsBadgeOnlyOnSitesThatHaveThemOn() {
+        when(sites.list()).thenReturn(Flux.just(websocketSite(1, null), site(2, List.of("plain.example.test"), "app", true),
+                websocketSite(3, 90_000L)));
+
+        String html = get("/sites", HttpStatus.OK);
+
+        assertThat(html).containsSubsequence("id=\"site-1\"", ">WebSockets</span>", "id=\"site-2\"", "id=\"site-3\"",
+                ">WebSockets</span>");
+        String plainRow = html.substring(html.indexOf("id=\"site-2\""), html.indexOf("id=\"site-3\""));
+        assertThat(plainRow).doesNotContain("WebSockets");
+        assertThat(html).contains("title=\"WebSockets pass; closed after 10 min without a message\"",
+                "title=\"WebSockets pass; closed after 90 s without a message\"");
+    }
+
+    private static SiteView websocketSite(long id, Long idleTimeoutMs) {
+        return new SiteView(id, List.of("chat" + id + ".example.test"), "app", true, null, false, null, false, false,
+                true, idleTimeoutMs, T0, T0);
     }
 
     private static CertificateView certificate(long id, String name, List<String> sans, Status status) {

@@ -31,7 +31,7 @@ public record HeaderPolicy(boolean passHost, List<HeaderRule> request, List<Head
         response = response == null ? List.of() : List.copyOf(response);
     }
 
-    public boolean isDefault() {
+    public boolean changesNothing() {
         return passHost && request.isEmpty() && response.isEmpty();
     }
 

@@ -26,7 +26,7 @@ public final class CompiledHeaders {
 
     /** Null for the default policy: the request path then does nothing at all. */
     static CompiledHeaders of(HeaderPolicy policy) {
-        return policy == null || policy.isDefault() ? null : new CompiledHeaders(policy);
+        return policy == null || policy.changesNothing() ? null : new CompiledHeaders(policy);
     }
 
     private static Change[] compile(List<HeaderRule> rules) {

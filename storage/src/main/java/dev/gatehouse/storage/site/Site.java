@@ -5,25 +5,35 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A stored site: the hostnames it answers for, the backend it forwards to and its TLS settings.
+ * A stored site: the hostnames it answers for, the backend it forwards to, its TLS and its WebSocket
+ * settings.
  *
- * @param id        database identity
- * @param hostnames lower-case hostnames, exact or {@code *.example.com}, in the order entered;
- *                  each belongs to this site only
- * @param backendId id of the backend requests are forwarded to
- * @param enabled   false keeps the site stored but out of the live configuration
- * @param createdAt when the site was first stored (UTC)
- * @param updatedAt when the site was last changed (UTC); equals {@code createdAt} until then
- * @param tls       certificate, force-HTTPS and HSTS settings; null is read as {@link SiteTls#NONE}
+ * @param id         database identity
+ * @param hostnames  lower-case hostnames, exact or {@code *.example.com}, in the order entered;
+ *                   each belongs to this site only
+ * @param backendId  id of the backend requests are forwarded to
+ * @param enabled    false keeps the site stored but out of the live configuration
+ * @param createdAt  when the site was first stored (UTC)
+ * @param updatedAt  when the site was last changed (UTC); equals {@code createdAt} until then
+ * @param tls        certificate, force-HTTPS and HSTS settings; null is read as {@link SiteTls#NONE}
+ * @param websockets whether WebSocket upgrades pass, and their idle timeout; null is read as
+ *                   {@link SiteWebsockets#OFF}
  */
 public record Site(long id, List<String> hostnames, long backendId, boolean enabled, Instant createdAt, Instant updatedAt,
-                   SiteTls tls) {
+                   SiteTls tls, SiteWebsockets websockets) {
 
     public Site {
         hostnames = List.copyOf(hostnames);
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         tls = tls == null ? SiteTls.NONE : tls;
+        websockets = websockets == null ? SiteWebsockets.OFF : websockets;
+    }
+
+    /** A site without WebSockets ({@link SiteWebsockets#OFF}); kept for callers written before sites had them. */
+    public Site(long id, List<String> hostnames, long backendId, boolean enabled, Instant createdAt, Instant updatedAt,
+                SiteTls tls) {
+        this(id, hostnames, backendId, enabled, createdAt, updatedAt, tls, SiteWebsockets.OFF);
     }
 
     /** A site without TLS settings ({@link SiteTls#NONE}); kept for callers written before sites had them. */

@@ -21,7 +21,8 @@ import dev.gatehouse.storage.internal.JdbcSupport;
 import dev.gatehouse.storage.internal.Require;
 
 /**
- * Sites and their ordered hostnames (tables {@code site} and {@code site_hostname}).
+ * Sites with their TLS and WebSocket settings, and their ordered hostnames (tables {@code site} and
+ * {@code site_hostname}).
  *
  * <p>Hostnames are stored stripped and lower-cased; lookups normalise the same way. A hostname
  * that is already used, by another site or twice in the same list, surfaces as Spring's
@@ -39,6 +40,7 @@ public class SiteRepository {
     private static final String SELECT_WITH_HOSTNAMES = """
             SELECT s.id, s.backend_id, s.enabled, s.created_at, s.updated_at,
                    s.certificate_id, s.force_https, s.hsts_max_age_seconds, s.hsts_include_subdomains, s.hsts_preload,
+                   s.websockets, s.websocket_idle_timeout_ms,
                    h.hostname
             FROM site s LEFT JOIN site_hostname h ON h.site_id = s.id""";
 
@@ -46,6 +48,10 @@ public class SiteRepository {
     private static final String TLS_ASSIGNMENTS = ", certificate_id = :certificateId, force_https = :forceHttps, "
             + "hsts_max_age_seconds = :hstsMaxAgeSeconds, hsts_include_subdomains = :hstsIncludeSubDomains, "
             + "hsts_preload = :hstsPreload";
+
+    /** SET clause of an update that replaces the WebSocket settings, with the parameters {@link #bindWebsockets} binds. */
+    private static final String WEBSOCKET_ASSIGNMENTS = ", websockets = :websockets, "
+            + "websocket_idle_timeout_ms = :websocketIdleTimeoutMs";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -107,45 +113,60 @@ public class SiteRepository {
     }
 
     /**
-     * Stores a new site with its hostnames and TLS settings, atomically.
+     * Stores a new site with its hostnames and TLS settings and WebSockets off, atomically.
+     *
+     * @see #insert(List, long, boolean, SiteTls, SiteWebsockets)
+     */
+    public Site insert(List<String> hostnames, long backendId, boolean enabled, SiteTls tls) {
+        return insert(hostnames, backendId, enabled, tls, SiteWebsockets.OFF);
+    }
+
+    /**
+     * Stores a new site with its hostnames, TLS and WebSocket settings, atomically.
      *
      * @param tls null is read as {@link SiteTls#NONE}
+     * @param websockets null is read as {@link SiteWebsockets#OFF}
      * @throws org.springframework.dao.DuplicateKeyException if a hostname is already used (here or by another site)
      * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
      *                                                                  or no certificate with {@code tls.certificateId()}
      * @throws IllegalArgumentException if the list is empty or a hostname is blank or too long
      */
-    public Site insert(List<String> hostnames, long backendId, boolean enabled, SiteTls tls) {
+    public Site insert(List<String> hostnames, long backendId, boolean enabled, SiteTls tls, SiteWebsockets websockets) {
         List<String> normalized = normalizeAll(hostnames);
-        SiteTls settings = tls == null ? SiteTls.NONE : tls;
+        SiteTls tlsSettings = tls == null ? SiteTls.NONE : tls;
+        SiteWebsockets websocketSettings = websockets == null ? SiteWebsockets.OFF : websockets;
         return transactions.execute(status -> {
             Instant now = JdbcSupport.now(clock);
-            long id = JdbcSupport.insertReturningId(bindTls(jdbc.sql("""
+            long id = JdbcSupport.insertReturningId(bindWebsockets(bindTls(jdbc.sql("""
                             INSERT INTO site (backend_id, enabled, created_at, updated_at, certificate_id, force_https,
-                                              hsts_max_age_seconds, hsts_include_subdomains, hsts_preload)
+                                              hsts_max_age_seconds, hsts_include_subdomains, hsts_preload,
+                                              websockets, websocket_idle_timeout_ms)
                             VALUES (:backendId, :enabled, :now, :now, :certificateId, :forceHttps,
-                                    :hstsMaxAgeSeconds, :hstsIncludeSubDomains, :hstsPreload)"""), settings)
+                                    :hstsMaxAgeSeconds, :hstsIncludeSubDomains, :hstsPreload,
+                                    :websockets, :websocketIdleTimeoutMs)"""), tlsSettings), websocketSettings)
                     .param("backendId", backendId)
                     .param("enabled", enabled)
                     .param("now", JdbcSupport.toDatabase(now)));
             insertHostnames(id, normalized);
-            return new Site(id, normalized, backendId, enabled, now, now, settings);
+            return new Site(id, normalized, backendId, enabled, now, now, tlsSettings, websocketSettings);
         });
     }
 
     /**
-     * Replaces the hostnames, backend and enabled flag of a site, atomically, keeping its TLS settings.
+     * Replaces the hostnames, backend and enabled flag of a site, atomically, keeping its TLS and
+     * WebSocket settings.
      *
      * @return the updated site, or empty if there is no site with this id
      * @throws org.springframework.dao.DuplicateKeyException if a hostname is used by another site or twice in the list
      * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
      */
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled) {
-        return write(id, normalizeAll(hostnames), backendId, enabled, null);
+        return write(id, normalizeAll(hostnames), backendId, enabled, null, null);
     }
 
     /**
-     * Replaces the hostnames, backend, enabled flag and TLS settings of a site, atomically.
+     * Replaces the hostnames, backend, enabled flag and TLS settings of a site, atomically, keeping its
+     * WebSocket settings.
      *
      * @param tls null is read as {@link SiteTls#NONE}
      * @return the updated site, or empty if there is no site with this id
@@ -155,16 +176,42 @@ public class SiteRepository {
      */
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled, SiteTls tls) {
         List<String> normalized = normalizeAll(hostnames);
-        return write(id, normalized, backendId, enabled, tls == null ? SiteTls.NONE : tls);
+        return write(id, normalized, backendId, enabled, tls == null ? SiteTls.NONE : tls, null);
     }
 
-    /** @param tls the new settings, or null to keep the stored ones */
-    private Optional<Site> write(long id, List<String> normalized, long backendId, boolean enabled, SiteTls tls) {
+    /**
+     * Replaces everything about a site but its id and creation time, atomically: hostnames, backend,
+     * enabled flag, TLS and WebSocket settings.
+     *
+     * @param tls null is read as {@link SiteTls#NONE}
+     * @param websockets null is read as {@link SiteWebsockets#OFF}
+     * @return the updated site, or empty if there is no site with this id
+     * @throws org.springframework.dao.DuplicateKeyException if a hostname is used by another site or twice in the list
+     * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
+     *                                                                  or no certificate with {@code tls.certificateId()}
+     */
+    public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled, SiteTls tls,
+                                 SiteWebsockets websockets) {
+        List<String> normalized = normalizeAll(hostnames);
+        return write(id, normalized, backendId, enabled, tls == null ? SiteTls.NONE : tls,
+                websockets == null ? SiteWebsockets.OFF : websockets);
+    }
+
+    /**
+     * @param tls the new settings, or null to keep the stored ones
+     * @param websockets the new settings, or null to keep the stored ones
+     */
+    private Optional<Site> write(long id, List<String> normalized, long backendId, boolean enabled, SiteTls tls,
+                                 SiteWebsockets websockets) {
         return transactions.execute(status -> {
             JdbcClient.StatementSpec statement = jdbc.sql("UPDATE site SET backend_id = :backendId, enabled = :enabled, "
-                    + "updated_at = :now" + (tls == null ? "" : TLS_ASSIGNMENTS) + " WHERE id = :id");
+                    + "updated_at = :now" + (tls == null ? "" : TLS_ASSIGNMENTS)
+                    + (websockets == null ? "" : WEBSOCKET_ASSIGNMENTS) + " WHERE id = :id");
             if (tls != null) {
                 bindTls(statement, tls);
+            }
+            if (websockets != null) {
+                bindWebsockets(statement, websockets);
             }
             int updated = statement
                     .param("backendId", backendId)
@@ -226,6 +273,12 @@ public class SiteRepository {
                 .param("hstsPreload", tls.hstsPreload());
     }
 
+    private static JdbcClient.StatementSpec bindWebsockets(JdbcClient.StatementSpec statement, SiteWebsockets websockets) {
+        return statement
+                .param("websockets", websockets.enabled())
+                .param("websocketIdleTimeoutMs", websockets.idleTimeoutMs(), Types.BIGINT);
+    }
+
     private void insertHostnames(long siteId, List<String> hostnames) {
         for (int position = 0; position < hostnames.size(); position++) {
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (:siteId, :position, :hostname)")
@@ -268,7 +321,8 @@ public class SiteRepository {
                     sites.add(current.build());
                 }
                 current = new SiteBuilder(id, rs.getLong("backend_id"), rs.getBoolean("enabled"),
-                        JdbcSupport.instant(rs, "created_at"), JdbcSupport.instant(rs, "updated_at"), tls(rs));
+                        JdbcSupport.instant(rs, "created_at"), JdbcSupport.instant(rs, "updated_at"), tls(rs),
+                        websockets(rs));
             }
             String hostname = rs.getString("hostname");
             if (hostname != null) {
@@ -279,6 +333,10 @@ public class SiteRepository {
             sites.add(current.build());
         }
         return sites;
+    }
+
+    private static SiteWebsockets websockets(ResultSet rs) throws SQLException {
+        return new SiteWebsockets(rs.getBoolean("websockets"), nullableLong(rs, "websocket_idle_timeout_ms"));
     }
 
     private static SiteTls tls(ResultSet rs) throws SQLException {
@@ -298,19 +356,22 @@ public class SiteRepository {
         final Instant createdAt;
         final Instant updatedAt;
         final SiteTls tls;
+        final SiteWebsockets websockets;
         final List<String> hostnames = new ArrayList<>();
 
-        SiteBuilder(long id, long backendId, boolean enabled, Instant createdAt, Instant updatedAt, SiteTls tls) {
+        SiteBuilder(long id, long backendId, boolean enabled, Instant createdAt, Instant updatedAt, SiteTls tls,
+                    SiteWebsockets websockets) {
             this.id = id;
             this.backendId = backendId;
             this.enabled = enabled;
             this.createdAt = createdAt;
             this.updatedAt = updatedAt;
             this.tls = tls;
+            this.websockets = websockets;
         }
 
         Site build() {
-            return new Site(id, hostnames, backendId, enabled, createdAt, updatedAt, tls);
+            return new Site(id, hostnames, backendId, enabled, createdAt, updatedAt, tls, websockets);
         }
     }
 }

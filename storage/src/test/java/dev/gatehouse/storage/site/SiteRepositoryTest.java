@@ -419,6 +419,124 @@ class SiteRepositoryTest {
         assertThat(new SiteTls(null, false, 0L, false, false).hstsEnabled()).isTrue();
     }
 
+    // --- WebSocket settings ---
+
+    static Stream<SiteWebsockets> websocketSettings() {
+        return Stream.of(
+                SiteWebsockets.OFF,
+                new SiteWebsockets(true, null),
+                new SiteWebsockets(true, 1L),
+                new SiteWebsockets(true, 1_000L),
+                new SiteWebsockets(true, 86_400_000L),
+                new SiteWebsockets(true, Long.MAX_VALUE),
+                // the admin app never stores a timeout with WebSockets off, but storage keeps what it is given
+                new SiteWebsockets(false, 30_000L));
+    }
+
+    @ParameterizedTest
+    @MethodSource("websocketSettings")
+    void websocketSettingsRoundTripOnInsertAndUpdate(SiteWebsockets websockets) {
+        SiteTls tls = new SiteTls(shopCertificate.id(), true, 60L, false, false);
+
+        Site inserted = sites.insert(List.of("chat.example.test"), app.id(), true, tls, websockets);
+
+        assertThat(inserted.websockets()).isEqualTo(websockets);
+        assertThat(inserted.tls()).isEqualTo(tls);
+        assertThat(sites.findById(inserted.id())).contains(inserted);
+        assertThat(sites.findAll()).containsExactly(inserted);
+        assertThat(sites.findByHostname("chat.example.test")).contains(inserted);
+        assertThat(sites.findByBackendId(app.id())).containsExactly(inserted);
+        assertThat(sites.findByCertificateId(shopCertificate.id())).containsExactly(inserted);
+
+        Site plain = sites.insert(List.of("plain.example.test"), app.id(), true);
+        clock.advance(Duration.ofMinutes(1));
+        Site updated = sites.update(plain.id(), List.of("plain.example.test"), api.id(), false, SiteTls.NONE, websockets)
+                .orElseThrow();
+
+        assertThat(updated.websockets()).isEqualTo(websockets);
+        assertThat(updated.updatedAt()).isEqualTo(clock.instant());
+        assertThat(sites.findById(plain.id())).contains(updated);
+        database.reopen();
+        assertThat(new SiteRepository(database.dataSource(), clock).findAll()).containsExactly(inserted, updated);
+    }
+
+    @Test
+    void insertsWithoutWebsocketSettingsStoreThemOffAndNullMeansOff() {
+        Site threeArguments = sites.insert(List.of("a.example.test"), app.id(), true);
+        Site withTls = sites.insert(List.of("b.example.test"), app.id(), true, SiteTls.NONE);
+        Site withNull = sites.insert(List.of("c.example.test"), app.id(), true, SiteTls.NONE, null);
+
+        for (Site site : List.of(threeArguments, withTls, withNull)) {
+            assertThat(site.websockets()).isSameAs(SiteWebsockets.OFF);
+            assertThat(sites.findById(site.id()).orElseThrow().websockets()).isEqualTo(SiteWebsockets.OFF);
+        }
+        assertThat(new Site(1, List.of("x.test"), 1, true, clock.instant(), clock.instant(), null, null).websockets())
+                .isSameAs(SiteWebsockets.OFF);
+        assertThat(new Site(1, List.of("x.test"), 1, true, clock.instant(), clock.instant(), SiteTls.NONE).websockets())
+                .isSameAs(SiteWebsockets.OFF);
+    }
+
+    @Test
+    void updatesWithoutWebsocketSettingsAndSetEnabledKeepTheStoredOnes() {
+        SiteWebsockets websockets = new SiteWebsockets(true, 120_000L);
+        Site original = sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE, websockets);
+        clock.advance(Duration.ofMinutes(1));
+
+        Site hostnamesOnly = sites.update(original.id(), List.of("b.example.test"), api.id(), true).orElseThrow();
+        Site newTls = sites.update(original.id(), List.of("b.example.test"), api.id(), true,
+                new SiteTls(shopCertificate.id(), true, null, false, false)).orElseThrow();
+        Site disabled = sites.setEnabled(original.id(), false).orElseThrow();
+
+        assertThat(hostnamesOnly.websockets()).isEqualTo(websockets);
+        assertThat(newTls.websockets()).isEqualTo(websockets);
+        assertThat(newTls.tls().forceHttps()).isTrue();
+        assertThat(disabled.websockets()).isEqualTo(websockets);
+        assertThat(sites.findById(original.id()).orElseThrow().websockets()).isEqualTo(websockets);
+    }
+
+    @Test
+    void aFullUpdateWithNullWebsocketSettingsTurnsThemOff() {
+        Site original = sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE, new SiteWebsockets(true, 5_000L));
+
+        Site updated = sites.update(original.id(), List.of("a.example.test"), app.id(), true, null, null).orElseThrow();
+
+        assertThat(updated.websockets()).isEqualTo(SiteWebsockets.OFF);
+        assertThat(sites.findById(original.id()).orElseThrow().websockets()).isEqualTo(SiteWebsockets.OFF);
+    }
+
+    @Test
+    void aRejectedUpdateLeavesTheWebsocketSettingsAsTheyWere() {
+        sites.insert(List.of("taken.example.test"), app.id(), true);
+        Site mine = sites.insert(List.of("mine.example.test"), app.id(), true, SiteTls.NONE, new SiteWebsockets(true, 60_000L));
+
+        assertThatThrownBy(() -> sites.update(mine.id(), List.of("taken.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF)).isInstanceOf(DuplicateKeyException.class);
+        assertThatThrownBy(() -> sites.update(mine.id(), List.of("mine.example.test"), app.id(), true,
+                new SiteTls(999_999L, false, null, false, false), new SiteWebsockets(true, 1_000L)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+
+        assertThat(sites.findById(mine.id())).contains(mine);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, -1, Long.MIN_VALUE})
+    void aWebsocketIdleTimeoutOfZeroOrLessIsRejected(long idleTimeoutMs) {
+        assertThatThrownBy(() -> new SiteWebsockets(true, idleTimeoutMs))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("site WebSocket idle timeout must be more than 0 ms, got " + idleTimeoutMs);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, -1})
+    void schemaRefusesAWebsocketIdleTimeoutOfZeroOrLess(long idleTimeoutMs) {
+        Site site = sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE, new SiteWebsockets(true, 1_000L));
+
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE site SET websocket_idle_timeout_ms = :timeout WHERE id = :id")
+                .param("timeout", idleTimeoutMs).param("id", site.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(sites.findById(site.id())).contains(site);
+    }
+
     /** Ids 1 and 2 in the table stand for the two certificates stored in setUp. */
     private SiteTls withRealCertificate(SiteTls template) {
         if (template.certificateId() == null) {
