@@ -87,6 +87,34 @@ class HeaderPolicyTest {
         assertThat(lastSeen().get("x-forwarded-host")).as("the original stays visible").isEqualTo("app.test");
     }
 
+    @Test
+    void aTrustedProxyInFrontIsBelievedAndForwardedIsSent() {
+        apply(HeaderPolicy.DEFAULT.withForwarding(List.of("127.0.0.0/8", "::1"), true));
+        client.send(HttpMethod.GET, "app.test", "/", h -> h.set("x-forwarded-for", "198.51.100.9")
+                .set("x-forwarded-proto", "https").set("forwarded", "for=198.51.100.9;proto=https"), null);
+        HttpHeaders seen = lastSeen();
+        assertThat(seen.get("x-forwarded-for")).isEqualTo("198.51.100.9, 127.0.0.1");
+        assertThat(seen.get("x-forwarded-proto")).isEqualTo("https");
+        assertThat(seen.get("forwarded")).isEqualTo("for=198.51.100.9;proto=https, for=127.0.0.1;proto=https;host=\"app.test\"");
+    }
+
+    @Test
+    void anUntrustedClientCannotMakeUpItsAddress() {
+        apply(HeaderPolicy.DEFAULT.withForwarding(List.of("10.0.0.0/8"), false));
+        client.send(HttpMethod.GET, "app.test", "/", h -> h.set("x-forwarded-for", "198.51.100.9").set("x-real-ip", "1.2.3.4"), null);
+        assertThat(lastSeen().get("x-forwarded-for")).isEqualTo("127.0.0.1");
+        assertThat(lastSeen().contains("x-real-ip")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"10.0.0.0/33", "not-an-ip", "10.0.0.0/x", "2001:db8::/129", " "})
+    void badTrustedProxiesAreNamed(String entry) {
+        SiteDefinition site = site("1", "app.test", "app").withHeaders(HeaderPolicy.DEFAULT.withForwarding(List.of(entry), false));
+        assertThat(RoutingTableCompiler.validate(new ConfigSnapshot(1, List.of(new BackendDefinition("app",
+                List.of(origin.server()))), List.of(site)))).anySatisfy(error ->
+                assertThat(error.field()).isEqualTo("headers.trustedProxies[0]"));
+    }
+
     static Stream<Arguments> badRules() {
         return Stream.of(
                 Arguments.of(HeaderRule.set("Host", "evil.test"), "is managed by the proxy"),

@@ -12,11 +12,17 @@ import java.util.Set;
  *     gets the server's own {@code host:port}, for apps that only answer to their own name
  * @param request changes to requests going to the backend, in order; default none
  * @param response changes to the backend's responses going to the client, in order; default none
+ * @param trustedProxies addresses or CIDR blocks ({@code 10.0.0.0/8}, {@code 2001:db8::/32}) of
+ *     proxies or load balancers in front whose {@code X-Forwarded-For}, {@code -Proto}, {@code -Host}
+ *     and {@code Forwarded} are believed and extended; default none: those headers from any client
+ *     are replaced, so a backend never sees a client-made-up address
+ * @param forwardedHeader also send RFC 7239 {@code Forwarded: for=...;proto=...;host=...}; default false
  */
-public record HeaderPolicy(boolean passHost, List<HeaderRule> request, List<HeaderRule> response) {
+public record HeaderPolicy(boolean passHost, List<HeaderRule> request, List<HeaderRule> response,
+                           List<String> trustedProxies, boolean forwardedHeader) {
 
-    /** Pass Host, change nothing. */
-    public static final HeaderPolicy DEFAULT = new HeaderPolicy(true, List.of(), List.of());
+    /** Pass Host, change nothing, trust no proxy in front. */
+    public static final HeaderPolicy DEFAULT = new HeaderPolicy(true, List.of(), List.of(), List.of(), false);
 
     /**
      * Headers a rule may not touch: the proxy manages them (framing, connection handling, the host,
@@ -29,10 +35,46 @@ public record HeaderPolicy(boolean passHost, List<HeaderRule> request, List<Head
     public HeaderPolicy {
         request = request == null ? List.of() : List.copyOf(request);
         response = response == null ? List.of() : List.copyOf(response);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+
+    /** Host passing and header rules, no trusted proxies, no Forwarded header. */
+    public HeaderPolicy(boolean passHost, List<HeaderRule> request, List<HeaderRule> response) {
+        this(passHost, request, response, List.of(), false);
+    }
+
+    /** This policy trusting these proxies in front, with or without the Forwarded header. */
+    public HeaderPolicy withForwarding(List<String> trustedProxies, boolean forwardedHeader) {
+        return new HeaderPolicy(passHost, request, response, trustedProxies, forwardedHeader);
     }
 
     public boolean changesNothing() {
-        return passHost && request.isEmpty() && response.isEmpty();
+        return passHost && request.isEmpty() && response.isEmpty() && trustedProxies.isEmpty() && !forwardedHeader;
+    }
+
+    /** What is wrong with a trusted-proxy entry, or null: an IP address, optionally /prefix. */
+    public static String trustedProxyProblem(String entry) {
+        if (entry == null || entry.isBlank()) {
+            return "a trusted proxy entry is empty";
+        }
+        int slash = entry.indexOf('/');
+        String address = slash < 0 ? entry.trim() : entry.substring(0, slash).trim();
+        byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(address);
+        if (bytes == null) {
+            return "trusted proxy '" + entry + "' is not an IP address or CIDR block (e.g. 10.0.0.0/8)";
+        }
+        if (slash >= 0) {
+            int prefix;
+            try {
+                prefix = Integer.parseInt(entry.substring(slash + 1).trim());
+            } catch (NumberFormatException e) {
+                return "trusted proxy '" + entry + "' has a prefix length that is not a number";
+            }
+            if (prefix < 0 || prefix > bytes.length * 8) {
+                return "trusted proxy '" + entry + "' has prefix /" + prefix + "; use 0-" + (bytes.length * 8);
+            }
+        }
+        return null;
     }
 
     /**

@@ -368,7 +368,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (expectContinue) {
             headers.remove(HttpHeaderNames.EXPECT);
         }
-        ProxyHeaders.addForwardingHeaders(headers, clientAddress, scheme, host);
+        if (siteHeaders == null) {
+            ProxyHeaders.addForwardingHeaders(headers, clientAddress, scheme, host);
+        } else {
+            ProxyHeaders.addForwardingHeaders(headers, clientAddress, scheme, host,
+                    siteHeaders.trusts(remoteAddress()), siteHeaders.forwardedHeader());
+        }
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -508,6 +513,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             queueTimer.cancel(false);
             queueTimer = null;
         }
+    }
+
+    private InetSocketAddress remoteAddress() {
+        return channel.remoteAddress() instanceof InetSocketAddress remote ? remote : null;
     }
 
     private int clientHash() {

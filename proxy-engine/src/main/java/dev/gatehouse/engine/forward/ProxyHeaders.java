@@ -20,9 +20,11 @@ import java.util.Map;
  *       {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authenticate},
  *       {@code Proxy-Authorization}. They are removed in place from the message being forwarded
  *       ({@link #removeHopByHop}); each connection's own framing is then set by the caller;</li>
- *   <li>towards the backend, {@code X-Forwarded-For} gets the client address appended,
- *       {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} are set (replacing what the client
- *       sent, which cannot be trusted); {@code Host} passes unchanged.</li>
+ *   <li>towards the backend, from a client that is not a trusted proxy, {@code X-Forwarded-For},
+ *       {@code X-Forwarded-Proto}, {@code X-Forwarded-Host}, {@code X-Real-IP} and {@code Forwarded}
+ *       are replaced by what the proxy saw (a client could write anything there); from a trusted
+ *       proxy in front, the client address is appended to its chain and its proto and host are
+ *       kept. {@code Host} passes unchanged.</li>
  * </ul>
  */
 public final class ProxyHeaders {
@@ -35,6 +37,8 @@ public final class ProxyHeaders {
     /** {@code X-Forwarded-Proto} of requests from the HTTPS listener. */
     public static final AsciiString HTTPS = AsciiString.cached("https");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    public static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
+    public static final AsciiString FORWARDED = AsciiString.cached("forwarded");
 
     private static final AsciiString[] HOP_BY_HOP = {
             HttpHeaderNames.CONNECTION,
@@ -161,6 +165,38 @@ public final class ProxyHeaders {
      */
     public static void addForwardingHeaders(HttpHeaders target, String clientAddress, CharSequence scheme,
                                             CharSequence originalHost) {
+        addForwardingHeaders(target, clientAddress, scheme, originalHost, false, false);
+    }
+
+    /**
+     * Sets the forwarding headers, believing those a trusted proxy in front sent.
+     *
+     * @param fromTrustedProxy the connection comes from a proxy the site trusts: its X-Forwarded-*
+     *     and Forwarded are extended rather than replaced
+     * @param forwarded also set RFC 7239 {@code Forwarded}
+     */
+    public static void addForwardingHeaders(HttpHeaders target, String clientAddress, CharSequence scheme,
+                                            CharSequence originalHost, boolean fromTrustedProxy, boolean forwarded) {
+        if (!fromTrustedProxy) {
+            // Whatever a client wrote here is made up: the backend gets only what the proxy saw.
+            target.remove(X_FORWARDED_FOR);
+            target.remove(X_REAL_IP);
+            target.remove(FORWARDED);
+        } else {
+            CharSequence proto = target.get(X_FORWARDED_PROTO);
+            CharSequence host = target.get(X_FORWARDED_HOST);
+            if (proto != null) {
+                scheme = proto;
+            }
+            if (host != null) {
+                originalHost = host;
+            }
+        }
+        if (forwarded) {
+            String element = forwardedElement(clientAddress, scheme, originalHost);
+            String existing = fromTrustedProxy ? String.join(", ", target.getAll(FORWARDED)) : "";
+            target.set(FORWARDED, existing.isEmpty() ? element : existing + ", " + element);
+        }
         if (clientAddress != null) {
             List<String> existing = target.contains(X_FORWARDED_FOR) ? target.getAll(X_FORWARDED_FOR) : List.of();
             if (existing.isEmpty()) {
@@ -175,6 +211,26 @@ public final class ProxyHeaders {
         } else {
             target.remove(X_FORWARDED_HOST);
         }
+    }
+
+    /** One RFC 7239 element: {@code for=192.0.2.1;proto=https;host="a.example:8443"}; IPv6 and ports quoted. */
+    static String forwardedElement(String clientAddress, CharSequence scheme, CharSequence host) {
+        StringBuilder element = new StringBuilder(64);
+        if (clientAddress != null) {
+            element.append("for=");
+            if (clientAddress.indexOf(':') >= 0) {
+                element.append("\"[").append(clientAddress).append("]\"");
+            } else {
+                element.append(clientAddress);
+            }
+        }
+        if (scheme != null) {
+            element.append(element.length() == 0 ? "" : ";").append("proto=").append(scheme);
+        }
+        if (host != null) {
+            element.append(element.length() == 0 ? "" : ";").append("host=\"").append(host).append('"');
+        }
+        return element.toString();
     }
 
     private static final AsciiString[] HTTP2_EXTENSIONS = {

@@ -3,8 +3,11 @@ package dev.gatehouse.engine.routing;
 import dev.gatehouse.engine.config.HeaderPolicy;
 import dev.gatehouse.engine.config.HeaderPolicy.HeaderRule;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.AsciiString;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,6 +15,8 @@ import java.util.Locale;
 public final class CompiledHeaders {
 
     private final boolean passHost;
+    private final IpSubnetFilterRule[] trusted;
+    private final boolean forwardedHeader;
     private final Change[] request;
     private final Change[] response;
 
@@ -20,6 +25,8 @@ public final class CompiledHeaders {
 
     private CompiledHeaders(HeaderPolicy policy) {
         this.passHost = policy.passHost();
+        this.forwardedHeader = policy.forwardedHeader();
+        this.trusted = policy.trustedProxies().stream().map(CompiledHeaders::subnet).toArray(IpSubnetFilterRule[]::new);
         this.request = compile(policy.request());
         this.response = compile(policy.response());
     }
@@ -33,6 +40,32 @@ public final class CompiledHeaders {
         return rules.stream().map(rule -> new Change(rule.action(),
                 AsciiString.cached(rule.name().toLowerCase(Locale.ROOT)),
                 rule.value() == null ? null : AsciiString.cached(rule.value()))).toArray(Change[]::new);
+    }
+
+    private static IpSubnetFilterRule subnet(String entry) {
+        int slash = entry.indexOf('/');
+        String address = slash < 0 ? entry.trim() : entry.substring(0, slash).trim();
+        int bits = address.indexOf(':') >= 0 ? 128 : 32;
+        int prefix = slash < 0 ? bits : Integer.parseInt(entry.substring(slash + 1).trim());
+        return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
+    }
+
+    /** True when the connection comes from a proxy in front that the site trusts. */
+    public boolean trusts(InetSocketAddress peer) {
+        if (peer == null || peer.isUnresolved()) {
+            return false;
+        }
+        for (IpSubnetFilterRule rule : trusted) {
+            if (rule.matches(peer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Send RFC 7239 Forwarded too. */
+    public boolean forwardedHeader() {
+        return forwardedHeader;
     }
 
     /** False: the backend gets its own address as Host. */

@@ -331,6 +331,13 @@ public final class RoutingTableCompiler {
             validateHostnames(object, site, enabledOwnerOfHostname, errors);
             validateHeaderRules(object, "headers.request", site.headers().request(), errors);
             validateHeaderRules(object, "headers.response", site.headers().response(), errors);
+            List<String> trusted = site.headers().trustedProxies();
+            for (int t = 0; t < trusted.size(); t++) {
+                String problem = HeaderPolicy.trustedProxyProblem(trusted.get(t));
+                if (problem != null) {
+                    errors.add(new ConfigError(object, "headers.trustedProxies[" + t + "]", problem));
+                }
+            }
             if (site.redirect() == null) {
                 validateRoutes(object, site.routes(), backendNames, errors);
             } else {

@@ -76,25 +76,42 @@ class ProxyHeadersTest {
 
     static Stream<Arguments> forwardingCases() {
         return Stream.of(
-                arguments("first proxy: X-Forwarded-For is the client",
+                arguments("first proxy: X-Forwarded-For is the client", false, false,
                         headers("Host", "a.test"), "203.0.113.7", "a.test",
                         Map.of("x-forwarded-for", "203.0.113.7", "x-forwarded-proto", "http", "x-forwarded-host", "a.test")),
-                arguments("behind another proxy: the client is appended",
+                arguments("an untrusted client's X-Forwarded-For, X-Real-IP and Forwarded are dropped", false, false,
+                        headers("X-Forwarded-For", "198.51.100.1", "X-Real-IP", "198.51.100.1", "Forwarded", "for=1.2.3.4"),
+                        "203.0.113.7", "a.test:8080",
+                        Map.of("x-forwarded-for", "203.0.113.7", "x-forwarded-host", "a.test:8080")),
+                arguments("client-sent proto and host are replaced, not trusted", false, false,
+                        headers("X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.test"), "203.0.113.7", "a.test",
+                        Map.of("x-forwarded-proto", "http", "x-forwarded-host", "a.test")),
+                arguments("behind a trusted proxy: the client is appended to its chain", true, false,
                         headers("X-Forwarded-For", "198.51.100.1"), "203.0.113.7", "a.test:8080",
                         Map.of("x-forwarded-for", "198.51.100.1, 203.0.113.7", "x-forwarded-host", "a.test:8080")),
-                arguments("repeated X-Forwarded-For headers are joined in order",
+                arguments("a trusted proxy's repeated X-Forwarded-For headers are joined in order", true, false,
                         headers("X-Forwarded-For", "10.0.0.1", "x-forwarded-for", "10.0.0.2, 10.0.0.3"), "2001:db8::1", "a.test",
                         Map.of("x-forwarded-for", "10.0.0.1, 10.0.0.2, 10.0.0.3, 2001:db8::1")),
-                arguments("client-sent proto and host are replaced, not trusted",
-                        headers("X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.test"), "203.0.113.7", "a.test",
-                        Map.of("x-forwarded-proto", "http", "x-forwarded-host", "a.test")));
+                arguments("a trusted proxy's proto and host are kept (TLS ended in front)", true, false,
+                        headers("X-Forwarded-Proto", "https", "X-Forwarded-Host", "shop.example"), "10.0.0.5", "backend.lan",
+                        Map.of("x-forwarded-proto", "https", "x-forwarded-host", "shop.example")),
+                arguments("RFC 7239 Forwarded, IPv6 quoted", false, true,
+                        headers("Forwarded", "for=6.6.6.6"), "2001:db8::1", "a.test:8443",
+                        Map.of("forwarded", "for=\"[2001:db8::1]\";proto=http;host=\"a.test:8443\"")),
+                arguments("RFC 7239 Forwarded from a trusted proxy is extended", true, true,
+                        headers("Forwarded", "for=198.51.100.1;proto=https"), "10.0.0.5", "a.test",
+                        Map.of("forwarded", "for=198.51.100.1;proto=https, for=10.0.0.5;proto=http;host=\"a.test\"")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("forwardingCases")
-    void setsForwardingHeaders(String description, HttpHeaders target, String client, String host, Map<String, String> expected) {
-        ProxyHeaders.addForwardingHeaders(target, client, "http", host);
+    void setsForwardingHeaders(String description, boolean trusted, boolean forwarded, HttpHeaders target, String client,
+                               String host, Map<String, String> expected) {
+        ProxyHeaders.addForwardingHeaders(target, client, "http", host, trusted, forwarded);
         expected.forEach((name, value) -> assertThat(target.getAll(name)).as(name).containsExactly(value));
+        if (!trusted) {
+            assertThat(target.contains("x-real-ip")).isFalse();
+        }
     }
 
     @Test
