@@ -27,6 +27,10 @@ import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import dev.gatehouse.storage.secret.MasterKey;
 import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.Site;
+import dev.gatehouse.storage.settings.DefaultSite;
+import dev.gatehouse.storage.settings.DefaultSiteRepository;
+import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SiteRedirect;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.site.SiteWebsockets;
@@ -43,18 +47,19 @@ class DatabasesTest {
         try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
              HikariDataSource dataSource = Databases.h2(directory, 2)) {
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(5);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(6);
             List<Map<String, Object>> historyAfterFirst = history(dataSource);
             assertThat(Databases.migrate(dataSource)).isZero();
             assertThat(Databases.migrate(dataSource)).isZero();
 
             assertThat(history(dataSource)).isEqualTo(historyAfterFirst);
-            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3", "4", "5");
+            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(historyAfterFirst).allSatisfy(row -> assertThat(row.get("success")).isEqualTo(true));
             assertThat(JdbcClient.create(dataSource)
                     .sql("SELECT LOWER(table_name) FROM information_schema.tables WHERE LOWER(table_schema) = 'public'")
                     .query(String.class).list())
-                    .contains("app_user", "backend", "backend_server", "site", "site_hostname", "config_revision", "certificate");
+                    .contains("app_user", "backend", "backend_server", "site", "site_hostname", "config_revision", "certificate",
+                            "site_header_rule", "default_site");
         }
     }
 
@@ -70,7 +75,7 @@ class DatabasesTest {
                     + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'old.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(4);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(5);
 
             Site site = new SiteRepository(dataSource).findById(3).orElseThrow();
             assertThat(site.hostnames()).containsExactly("old.example.test");
@@ -90,7 +95,7 @@ class DatabasesTest {
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 0, '10.0.0.1:80')").update();
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 1, '[::1]:8080')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(4);
 
             Backend backend = new BackendRepository(dataSource).findById(7).orElseThrow();
             assertThat(backend.settings()).isEqualTo(BackendSettings.DEFAULT);
@@ -121,7 +126,7 @@ class DatabasesTest {
                     + "VALUES (7, 1, '[::1]:8080', 1, TRUE, FALSE)").update();
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (8, 0, 'plain.internal:80')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
 
             BackendRepository backends = new BackendRepository(dataSource);
             Backend app = backends.findById(7).orElseThrow();
@@ -155,7 +160,7 @@ class DatabasesTest {
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'chat.example.test')").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (4, 0, 'off.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
 
             SiteRepository sites = new SiteRepository(dataSource);
             Site chat = sites.findById(3).orElseThrow();
@@ -169,6 +174,34 @@ class DatabasesTest {
                     .orElseThrow();
             assertThat(sites.findById(3)).contains(withWebsockets);
             assertThat(withWebsockets.websockets()).isEqualTo(new SiteWebsockets(true, 900_000L));
+        }
+    }
+
+    @Test
+    void sitesStoredBeforeRedirectsExistedKeepForwardingAndTheDefaultSiteIsTheNotFoundPage() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("5").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at) VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                    .update();
+            jdbc.sql("INSERT INTO site (id, backend_id, enabled, created_at, updated_at, websockets) "
+                    + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, TRUE)").update();
+            jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'app.example.test')").update();
+
+            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+
+            SiteRepository sites = new SiteRepository(dataSource);
+            Site app = sites.findById(3).orElseThrow();
+            assertThat(app.backendId()).isEqualTo(7L);
+            assertThat(app.redirect()).isNull();
+            assertThat(app.headers()).isEqualTo(SiteHeaders.DEFAULT);
+            assertThat(app.websockets()).as("the settings stored before are untouched").isEqualTo(new SiteWebsockets(true, null));
+            assertThat(new DefaultSiteRepository(dataSource).get()).isEqualTo(DefaultSite.DEFAULT);
+            // the migrated row can become a redirect site
+            Site moved = sites.update(3, app.hostnames(), null, true, app.tls(), SiteWebsockets.OFF,
+                    new SiteRedirect("https://new.example.test", 301, true), null).orElseThrow();
+            assertThat(sites.findById(3)).contains(moved);
         }
     }
 

@@ -48,7 +48,9 @@ public class BackendService {
     /** Every backend, ordered by name. */
     public Flux<BackendView> list() {
         return Blocking.flux(() -> {
-            Map<Long, List<String>> usage = sites.findAll().stream().collect(Collectors.groupingBy(
+            // redirect sites have no backend (and groupingBy refuses a null key)
+            Map<Long, List<String>> usage = sites.findAll().stream().filter(site -> site.backendId() != null)
+                    .collect(Collectors.groupingBy(
                     Site::backendId, Collectors.mapping(BackendService::label, Collectors.toList())));
             return backends.findAll().stream()
                     .map(backend -> view(backend, usage.getOrDefault(backend.id(), List.of())))

@@ -4,7 +4,11 @@ import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
+import dev.gatehouse.engine.config.DefaultSiteDefinition;
+import dev.gatehouse.engine.config.HeaderPolicy;
+import dev.gatehouse.engine.config.HeaderPolicy.HeaderRule;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.RedirectDefinition;
 import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
@@ -18,7 +22,11 @@ import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.storage.backend.BackendSettings;
 import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.certificate.StoredCertificate;
+import dev.gatehouse.storage.settings.DefaultSite;
+import dev.gatehouse.storage.settings.DefaultSiteRepository;
 import dev.gatehouse.storage.site.Site;
+import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SiteRedirect;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.site.SiteWebsockets;
@@ -26,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -47,11 +56,14 @@ public class SnapshotBuilder {
     private final BackendRepository backends;
     private final SiteRepository sites;
     private final CertificateRepository certificates;
+    private final DefaultSiteRepository defaultSites;
 
-    public SnapshotBuilder(BackendRepository backends, SiteRepository sites, CertificateRepository certificates) {
+    public SnapshotBuilder(BackendRepository backends, SiteRepository sites, CertificateRepository certificates,
+                           DefaultSiteRepository defaultSites) {
         this.backends = backends;
         this.sites = sites;
         this.certificates = certificates;
+        this.defaultSites = defaultSites;
     }
 
     public ConfigSnapshot build(long revision) {
@@ -71,7 +83,8 @@ public class SnapshotBuilder {
         List<SiteDefinition> siteDefinitions = sites.findAll().stream()
                 .map(site -> toDefinition(site, backendNames, certificateNames))
                 .toList();
-        return new ConfigSnapshot(revision, backendDefinitions, siteDefinitions, certificateDefinitions);
+        return new ConfigSnapshot(revision, backendDefinitions, siteDefinitions, certificateDefinitions,
+                defaultSite(defaultSites.get()));
     }
 
     /**
@@ -91,7 +104,7 @@ public class SnapshotBuilder {
             complete.add(new CertificateDefinition(definition.name(), definition.certificateChainPem(),
                     certificates.privateKeyPem(certificate.id())));
         }
-        return new ConfigSnapshot(stored.revision(), stored.backends(), stored.sites(), complete);
+        return new ConfigSnapshot(stored.revision(), stored.backends(), stored.sites(), complete, stored.defaultSite());
     }
 
     /**
@@ -133,8 +146,8 @@ public class SnapshotBuilder {
      * @throws IllegalStateException when the site refers to a backend or certificate not in the maps
      */
     static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames, Map<Long, String> certificateNames) {
-        String backendName = backendNames.get(site.backendId());
-        if (backendName == null) {
+        String backendName = site.backendId() == null ? null : backendNames.get(site.backendId());
+        if (site.redirect() == null && backendName == null) {
             // The foreign key makes this impossible; fail loudly rather than route somewhere else.
             throw new IllegalStateException("site " + site.id() + " refers to missing backend " + site.backendId());
         }
@@ -150,8 +163,37 @@ public class SnapshotBuilder {
                 : new HstsPolicy(tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload());
         // A timeout stored as null stays null: the engine's default, so a later change of it reaches the site.
         SiteWebsockets websockets = site.websockets();
-        return new SiteDefinition(String.valueOf(site.id()), site.hostnames(), site.enabled(),
-                List.of(new RouteDefinition(ROOT_PATH, backendName)), certificate, tls.forceHttps(), hsts)
-                .withWebsockets(websockets.enabled(), millis(websockets.idleTimeoutMs()));
+        // A redirect site forwards nothing, so it has no route; its certificate and HTTPS settings still
+        // apply, so that https://old.example.com redirects without a certificate warning.
+        List<RouteDefinition> routes = site.redirect() == null ? List.of(new RouteDefinition(ROOT_PATH, backendName))
+                : List.of();
+        return new SiteDefinition(String.valueOf(site.id()), site.hostnames(), site.enabled(), routes, certificate,
+                tls.forceHttps(), hsts, websockets.enabled(), millis(websockets.idleTimeoutMs()), redirect(site.redirect()),
+                headers(site.headers()));
+    }
+
+    static RedirectDefinition redirect(SiteRedirect redirect) {
+        return redirect == null ? null : new RedirectDefinition(redirect.target(), redirect.status(), redirect.keepPath());
+    }
+
+    /** The stored policy; the default one stays {@link HeaderPolicy#DEFAULT}, so snapshots compare equal. */
+    static HeaderPolicy headers(SiteHeaders headers) {
+        if (headers.equals(SiteHeaders.DEFAULT)) {
+            return HeaderPolicy.DEFAULT;
+        }
+        return new HeaderPolicy(headers.passHost(), rules(headers.request()), rules(headers.response()));
+    }
+
+    private static List<HeaderRule> rules(List<SiteHeaders.Rule> rules) {
+        return rules.stream().map(rule -> new HeaderRule(HeaderRule.Action.valueOf(rule.action().toUpperCase(Locale.ROOT)),
+                rule.name(), rule.value())).toList();
+    }
+
+    static DefaultSiteDefinition defaultSite(DefaultSite defaultSite) {
+        return switch (defaultSite.action()) {
+            case DefaultSite.REDIRECT -> DefaultSiteDefinition.redirectTo(redirect(defaultSite.redirect()));
+            case DefaultSite.CLOSE -> DefaultSiteDefinition.close();
+            default -> DefaultSiteDefinition.NOT_FOUND;
+        };
     }
 }

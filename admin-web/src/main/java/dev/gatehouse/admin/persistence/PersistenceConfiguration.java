@@ -10,6 +10,7 @@ import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import dev.gatehouse.storage.secret.MasterKey;
 import dev.gatehouse.storage.secret.SecretBox;
+import dev.gatehouse.storage.settings.DefaultSiteRepository;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.user.UserRepository;
 import javax.sql.DataSource;
@@ -78,6 +79,12 @@ public class PersistenceConfiguration {
     @DependsOnDatabaseInitialization
     public SiteRepository siteRepository(DataSource dataSource) {
         return new SiteRepository(dataSource);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    public DefaultSiteRepository defaultSiteRepository(DataSource dataSource) {
+        return new DefaultSiteRepository(dataSource);
     }
 
     /**

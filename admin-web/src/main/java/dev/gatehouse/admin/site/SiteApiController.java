@@ -1,8 +1,13 @@
 package dev.gatehouse.admin.site;
 
 import dev.gatehouse.admin.api.ApiController;
+import dev.gatehouse.admin.site.SiteCommand.HeaderRuleCommand;
+import dev.gatehouse.admin.site.SiteCommand.HeadersCommand;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
 import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
+import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SiteRedirect;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
@@ -31,6 +36,12 @@ import reactor.core.publisher.Mono;
  * <p>WebSockets, optional: {@code "websockets":true} passes WebSocket upgrades to the backend (default
  * false), {@code "websocketIdleTimeoutMs"} closes a WebSocket silent for that long (1 s to 24 h, default
  * 600000 = 10 minutes; only with {@code websockets} on). A PUT without {@code websockets} turns them off.
+ *
+ * <p>Redirect instead of forwarding: {@code "redirect":{"target":"https://new.example.com","status":301,
+ * "keepPath":true}} (status 301, 302, 307 or 308, default 301; keepPath default true), and then no
+ * {@code backend}. Headers, optional: {@code "passHost":false} sends the server's own address as Host
+ * (default true), {@code "requestHeaders"} and {@code "responseHeaders"} are ordered lists of
+ * {@code {"action":"set|add|remove","name":"X-A","value":"b"}}. A PUT without them restores the defaults.
  */
 @ApiController
 @RequestMapping("/api/v1/sites")
@@ -44,12 +55,15 @@ public class SiteApiController {
 
     public record SiteRequest(List<String> hostnames, String backend, Boolean enabled, String certificate,
                               Boolean forceHttps, Boolean hsts, Long hstsMaxAge, Boolean hstsIncludeSubDomains,
-                              Boolean hstsPreload, Boolean websockets, Long websocketIdleTimeoutMs) {
+                              Boolean hstsPreload, Boolean websockets, Long websocketIdleTimeoutMs,
+                              RedirectCommand redirect, Boolean passHost, List<HeaderRuleCommand> requestHeaders,
+                              List<HeaderRuleCommand> responseHeaders) {
 
         SiteCommand toCommand() {
             return new SiteCommand(hostnames, backend, enabled, new HttpsCommand(certificate, isTrue(forceHttps),
                     isTrue(hsts), hstsMaxAge, isTrue(hstsIncludeSubDomains), isTrue(hstsPreload)),
-                    new WebsocketCommand(isTrue(websockets), websocketIdleTimeoutMs));
+                    new WebsocketCommand(isTrue(websockets), websocketIdleTimeoutMs), redirect,
+                    new HeadersCommand(passHost == null || passHost, requestHeaders, responseHeaders));
         }
 
         private static boolean isTrue(Boolean value) {
@@ -65,13 +79,21 @@ public class SiteApiController {
     public record SiteResponse(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
                                boolean forceHttps, boolean hsts, Long hstsMaxAge, boolean hstsIncludeSubDomains,
                                boolean hstsPreload, boolean websockets, Long websocketIdleTimeoutMs,
-                               Instant createdAt, Instant updatedAt) {
+                               RedirectCommand redirect, boolean passHost, List<HeaderRuleCommand> requestHeaders,
+                               List<HeaderRuleCommand> responseHeaders, Instant createdAt, Instant updatedAt) {
 
         static SiteResponse of(SiteView view) {
+            SiteRedirect redirect = view.redirect();
             return new SiteResponse(view.id(), view.hostnames(), view.backend(), view.enabled(), view.certificate(),
                     view.forceHttps(), view.hsts(), view.hstsMaxAgeSeconds(), view.hstsIncludeSubDomains(),
-                    view.hstsPreload(), view.websockets(), view.websocketIdleTimeoutMsInEffect(), view.createdAt(),
-                    view.updatedAt());
+                    view.hstsPreload(), view.websockets(), view.websocketIdleTimeoutMsInEffect(),
+                    redirect == null ? null : new RedirectCommand(redirect.target(), redirect.status(), redirect.keepPath()),
+                    view.headers().passHost(), rules(view.headers().request()), rules(view.headers().response()),
+                    view.createdAt(), view.updatedAt());
+        }
+
+        private static List<HeaderRuleCommand> rules(List<SiteHeaders.Rule> rules) {
+            return rules.stream().map(rule -> new HeaderRuleCommand(rule.action(), rule.name(), rule.value())).toList();
         }
     }
 

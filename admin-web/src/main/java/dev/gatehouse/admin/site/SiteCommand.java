@@ -15,14 +15,25 @@ import java.util.List;
  * @param https the site's certificate and HTTPS settings; {@link HttpsCommand#NONE} = HTTP only
  * @param websockets whether WebSocket upgrades pass, and their idle timeout; {@link WebsocketCommand#OFF}
  *     = no WebSockets
+ * @param redirect null (the default) = the site forwards to {@code backend}; otherwise it redirects every
+ *     request and {@code backend} must be absent
+ * @param headers Host passing and header rules; {@link HeadersCommand#DEFAULT} = pass Host, change nothing;
+ *     null = keep what an edited site has (a new site gets the default), for the dashboard form, which
+ *     does not show them yet
  */
 public record SiteCommand(List<String> hostnames, String backend, Boolean enabled, HttpsCommand https,
-                          WebsocketCommand websockets) {
+                          WebsocketCommand websockets, RedirectCommand redirect, HeadersCommand headers) {
 
     public SiteCommand {
         hostnames = hostnames == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(hostnames));
         https = https == null ? HttpsCommand.NONE : https;
         websockets = websockets == null ? WebsocketCommand.OFF : websockets;
+    }
+
+    /** A forwarding site; an edited one keeps its header policy. */
+    public SiteCommand(List<String> hostnames, String backend, Boolean enabled, HttpsCommand https,
+                       WebsocketCommand websockets) {
+        this(hostnames, backend, enabled, https, websockets, null, null);
     }
 
     /** A site without WebSockets. */
@@ -66,5 +77,43 @@ public record SiteCommand(List<String> hostnames, String backend, Boolean enable
     public record WebsocketCommand(boolean enabled, Long idleTimeoutMs) {
 
         public static final WebsocketCommand OFF = new WebsocketCommand(false, null);
+    }
+
+    /**
+     * A redirect, of a site or of the default site; {@link RedirectValidator} checks it.
+     *
+     * @param target absolute http(s) URL without query or fragment, e.g. {@code https://new.example.com}
+     * @param status 301 (permanent), 302 (temporary), 307 or 308; null = 301
+     * @param keepPath append the request's path and query to the target; null = true
+     */
+    public record RedirectCommand(String target, Integer status, Boolean keepPath) {
+    }
+
+    /**
+     * The header policy of a site; {@link HeaderRuleValidator} checks it.
+     *
+     * @param passHost true (the default): the backend gets the Host the client sent; false: the server's
+     *     own host:port
+     * @param request changes to requests going to the backend, in order; default none
+     * @param response changes to responses going to the client, in order; default none
+     */
+    public record HeadersCommand(boolean passHost, List<HeaderRuleCommand> request, List<HeaderRuleCommand> response) {
+
+        public static final HeadersCommand DEFAULT = new HeadersCommand(true, List.of(), List.of());
+
+        public HeadersCommand {
+            request = request == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(request));
+            response = response == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(response));
+        }
+    }
+
+    /**
+     * One header change, as typed.
+     *
+     * @param action {@code set}, {@code add} or {@code remove} (any case)
+     * @param name the header name
+     * @param value the value for set and add; ignored for remove
+     */
+    public record HeaderRuleCommand(String action, String name, String value) {
     }
 }

@@ -15,6 +15,8 @@ import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SiteRedirect;
 import dev.gatehouse.storage.site.SiteWebsockets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +55,8 @@ public class SiteService {
             backends.findAll().forEach(backend -> backendNames.put(backend.id(), backend.name()));
             Map<Long, String> certificateNames = certificates.namesById();
             return sites.findAll().stream()
-                    .map(site -> view(site, backendNames.get(site.backendId()), certificateNames::get))
+                    .map(site -> view(site, site.backendId() == null ? null : backendNames.get(site.backendId()),
+                            certificateNames::get))
                     .toList();
         });
     }
@@ -67,8 +70,8 @@ public class SiteService {
         return publisher.publish(actor, () -> {
             Valid valid = validate(command, null);
             boolean enabled = command.enabled() == null || command.enabled();
-            Site created = sites.insert(valid.hostnames(), valid.backend().id(), enabled, valid.tls(),
-                    valid.websockets());
+            Site created = sites.insert(valid.hostnames(), valid.backendId(), enabled, valid.tls(),
+                    valid.websockets(), valid.redirect(), valid.headers());
             return new Change<>(view(created), "created site " + label(created));
         });
     }
@@ -83,8 +86,8 @@ public class SiteService {
             Site before = require(id);
             Valid valid = validate(command, id);
             boolean enabled = command.enabled() == null ? before.enabled() : command.enabled();
-            Site updated = sites.update(id, valid.hostnames(), valid.backend().id(), enabled, valid.tls(),
-                            valid.websockets())
+            Site updated = sites.update(id, valid.hostnames(), valid.backendId(), enabled, valid.tls(),
+                            valid.websockets(), valid.redirect(), valid.headers())
                     .orElseThrow(() -> notFound(id));
             return new Change<>(view(updated), "updated site " + label(updated));
         });
@@ -105,7 +108,9 @@ public class SiteService {
         });
     }
 
-    private record Valid(List<String> hostnames, Backend backend, SiteTls tls, SiteWebsockets websockets) {
+    /** @param backendId null exactly when {@code redirect} is set */
+    private record Valid(List<String> hostnames, Long backendId, SiteTls tls, SiteWebsockets websockets,
+                         SiteRedirect redirect, SiteHeaders headers) {
     }
 
     /**
@@ -117,8 +122,15 @@ public class SiteService {
         List<FieldProblem> problems = new ArrayList<>(HostnameValidator.problems(command.hostnames()));
         Optional<Backend> backend = Optional.empty();
         String backendName = command.backend() == null ? "" : command.backend().trim();
-        if (backendName.isEmpty()) {
-            problems.add(new FieldProblem("backend", "backend is required: the name of an existing backend"));
+        if (command.redirect() != null) {
+            if (!backendName.isEmpty()) {
+                problems.add(new FieldProblem("backend", "a site either forwards to a backend or redirects: give backend "
+                        + "or redirect, not both (backend '" + backendName + "' was given with a redirect)"));
+            }
+            problems.addAll(RedirectValidator.problems("redirect", command.redirect()));
+        } else if (backendName.isEmpty()) {
+            problems.add(new FieldProblem("backend", "backend is required: the name of an existing backend "
+                    + "(or give a redirect instead)"));
         } else {
             backend = backends.findByName(backendName);
             if (backend.isEmpty()) {
@@ -127,6 +139,9 @@ public class SiteService {
         }
         problems.addAll(httpsProblems(command.https()));
         problems.addAll(WebsocketValidator.problems(command.websockets()));
+        if (command.headers() != null) {
+            problems.addAll(HeaderRuleValidator.problems(command.headers()));
+        }
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
         }
@@ -145,8 +160,11 @@ public class SiteService {
                         + (owner.get().enabled() ? "" : " (disabled)"));
             }
         }
-        return new Valid(hostnames, backend.get(), tls(command.https(), hostnames),
-                WebsocketValidator.toStored(command.websockets()));
+        return new Valid(hostnames, backend.map(Backend::id).orElse(null), tls(command.https(), hostnames),
+                WebsocketValidator.toStored(command.websockets()),
+                command.redirect() == null ? null : RedirectValidator.toStored(command.redirect()),
+                command.headers() != null ? HeaderRuleValidator.toStored(command.headers())
+                        : ownId == null ? SiteHeaders.DEFAULT : require(ownId).headers());
     }
 
     /** HTTPS settings that are wrong whatever is stored: options without a certificate, bad HSTS values. */
@@ -192,7 +210,7 @@ public class SiteService {
     }
 
     private SiteView view(Site site) {
-        String backendName = backends.findById(site.backendId()).map(Backend::name)
+        String backendName = site.backendId() == null ? null : backends.findById(site.backendId()).map(Backend::name)
                 .orElseThrow(() -> new IllegalStateException("site " + site.id() + " refers to missing backend "
                         + site.backendId()));
         return view(site, backendName, id -> certificates.nameOf(id).orElse(null));
@@ -209,7 +227,8 @@ public class SiteService {
         SiteWebsockets websockets = site.websockets();
         return new SiteView(site.id(), site.hostnames(), backendName, site.enabled(), certificate, tls.forceHttps(),
                 tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload(), websockets.enabled(),
-                websockets.enabled() ? websockets.idleTimeoutMs() : null, site.createdAt(), site.updatedAt());
+                websockets.enabled() ? websockets.idleTimeoutMs() : null, site.createdAt(), site.updatedAt(),
+                site.redirect(), site.headers());
     }
 
     /** How a site is named to people: its first hostname. */

@@ -2,24 +2,43 @@ package dev.gatehouse.admin.site;
 
 import java.time.Instant;
 import java.util.List;
+import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SiteRedirect;
 
 /**
  * A stored site as the dashboard and the API show it.
  *
  * @param hostnames lower-case, in the order entered
- * @param backend the name of the backend it routes to
+ * @param backend the name of the backend it routes to; null for a redirect site
  * @param certificate the name of its certificate, or null when it is served over HTTP only
  * @param hstsMaxAgeSeconds the HSTS max-age, or null when the site sends no HSTS header
  * @param websockets whether WebSocket upgrades are passed to the backend
  * @param websocketIdleTimeoutMs the idle timeout as stored: null = the engine's default
  *     ({@link WebsocketValidator#DEFAULT_IDLE_TIMEOUT_MS}); always null while {@code websockets} is off
+ * @param redirect where every request goes, or null when the site forwards to {@code backend}
+ * @param headers Host passing and header rules; null is read as {@link SiteHeaders#DEFAULT}
  */
 public record SiteView(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
                        boolean forceHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubDomains, boolean hstsPreload,
-                       boolean websockets, Long websocketIdleTimeoutMs, Instant createdAt, Instant updatedAt) {
+                       boolean websockets, Long websocketIdleTimeoutMs, Instant createdAt, Instant updatedAt,
+                       SiteRedirect redirect, SiteHeaders headers) {
 
     public SiteView {
         hostnames = List.copyOf(hostnames);
+        headers = headers == null ? SiteHeaders.DEFAULT : headers;
+    }
+
+    /** A forwarding site with the default header policy. */
+    public SiteView(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
+                    boolean forceHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubDomains, boolean hstsPreload,
+                    boolean websockets, Long websocketIdleTimeoutMs, Instant createdAt, Instant updatedAt) {
+        this(id, hostnames, backend, enabled, certificate, forceHttps, hstsMaxAgeSeconds, hstsIncludeSubDomains,
+                hstsPreload, websockets, websocketIdleTimeoutMs, createdAt, updatedAt, null, SiteHeaders.DEFAULT);
+    }
+
+    /** What the sites list shows instead of a backend for a redirect site: "→ https://new.example.com (301)". */
+    public String redirectText() {
+        return redirect == null ? null : "→ " + redirect.target() + " (" + redirect.status() + ")";
     }
 
     /** A site without WebSockets. */

@@ -6,6 +6,8 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -21,8 +23,8 @@ import dev.gatehouse.storage.internal.JdbcSupport;
 import dev.gatehouse.storage.internal.Require;
 
 /**
- * Sites with their TLS and WebSocket settings, and their ordered hostnames (tables {@code site} and
- * {@code site_hostname}).
+ * Sites with their TLS, WebSocket, redirect and header settings, their ordered hostnames and header
+ * rules (tables {@code site}, {@code site_hostname} and {@code site_header_rule}).
  *
  * <p>Hostnames are stored stripped and lower-cased; lookups normalise the same way. A hostname
  * that is already used, by another site or twice in the same list, surfaces as Spring's
@@ -37,10 +39,14 @@ public class SiteRepository {
     /** Longest hostname the schema holds (the DNS limit). */
     public static final int MAX_HOSTNAME_LENGTH = 253;
 
+    private static final String REQUEST = "request";
+    private static final String RESPONSE = "response";
+
     private static final String SELECT_WITH_HOSTNAMES = """
             SELECT s.id, s.backend_id, s.enabled, s.created_at, s.updated_at,
                    s.certificate_id, s.force_https, s.hsts_max_age_seconds, s.hsts_include_subdomains, s.hsts_preload,
                    s.websockets, s.websocket_idle_timeout_ms,
+                   s.redirect_target, s.redirect_status, s.redirect_keep_path, s.pass_host,
                    h.hostname
             FROM site s LEFT JOIN site_hostname h ON h.site_id = s.id""";
 
@@ -52,6 +58,10 @@ public class SiteRepository {
     /** SET clause of an update that replaces the WebSocket settings, with the parameters {@link #bindWebsockets} binds. */
     private static final String WEBSOCKET_ASSIGNMENTS = ", websockets = :websockets, "
             + "websocket_idle_timeout_ms = :websocketIdleTimeoutMs";
+
+    /** SET clause of an update that replaces the backend or redirect, with the parameters {@link #bindTarget} binds. */
+    private static final String TARGET_ASSIGNMENTS = ", backend_id = :backendId, redirect_target = :redirectTarget, "
+            + "redirect_status = :redirectStatus, redirect_keep_path = :redirectKeepPath";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -71,36 +81,32 @@ public class SiteRepository {
 
     /** All sites, ordered by id (creation order). */
     public List<Site> findAll() {
-        return jdbc.sql(SELECT_WITH_HOSTNAMES + " ORDER BY s.id, h.position").query(SiteRepository::collect);
+        return read(jdbc.sql(SELECT_WITH_HOSTNAMES + " ORDER BY s.id, h.position"));
     }
 
     public Optional<Site> findById(long id) {
-        return single(jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.id = :id ORDER BY h.position")
-                .param("id", id)
-                .query(SiteRepository::collect));
+        return single(read(jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.id = :id ORDER BY h.position")
+                .param("id", id)));
     }
 
     /** The site that has this hostname (compared after stripping and lower-casing), with all its hostnames. */
     public Optional<Site> findByHostname(String hostname) {
         String normalized = normalize(Require.text("hostname", hostname, Integer.MAX_VALUE));
-        return single(jdbc.sql(SELECT_WITH_HOSTNAMES
+        return single(read(jdbc.sql(SELECT_WITH_HOSTNAMES
                         + " WHERE s.id IN (SELECT site_id FROM site_hostname WHERE hostname = :hostname) ORDER BY h.position")
-                .param("hostname", normalized)
-                .query(SiteRepository::collect));
+                .param("hostname", normalized)));
     }
 
     /** The sites that forward to this backend, ordered by id. */
     public List<Site> findByBackendId(long backendId) {
-        return jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.backend_id = :backendId ORDER BY s.id, h.position")
-                .param("backendId", backendId)
-                .query(SiteRepository::collect);
+        return read(jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.backend_id = :backendId ORDER BY s.id, h.position")
+                .param("backendId", backendId));
     }
 
     /** The sites served with this certificate, ordered by id. */
     public List<Site> findByCertificateId(long certificateId) {
-        return jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.certificate_id = :certificateId ORDER BY s.id, h.position")
-                .param("certificateId", certificateId)
-                .query(SiteRepository::collect);
+        return read(jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.certificate_id = :certificateId ORDER BY s.id, h.position")
+                .param("certificateId", certificateId));
     }
 
     /**
@@ -132,23 +138,49 @@ public class SiteRepository {
      * @throws IllegalArgumentException if the list is empty or a hostname is blank or too long
      */
     public Site insert(List<String> hostnames, long backendId, boolean enabled, SiteTls tls, SiteWebsockets websockets) {
+        return insert(hostnames, backendId, enabled, tls, websockets, null, SiteHeaders.DEFAULT);
+    }
+
+    /**
+     * Stores a new site with everything it has, atomically: hostnames, backend or redirect, TLS,
+     * WebSocket and header settings.
+     *
+     * @param backendId the backend it forwards to; null exactly when {@code redirect} is set
+     * @param tls null is read as {@link SiteTls#NONE}
+     * @param websockets null is read as {@link SiteWebsockets#OFF}
+     * @param redirect null for a forwarding site
+     * @param headers null is read as {@link SiteHeaders#DEFAULT}
+     * @throws org.springframework.dao.DuplicateKeyException if a hostname is already used (here or by another site)
+     * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId},
+     *     no certificate with {@code tls.certificateId()}, both or neither of backend and redirect are given, or
+     *     the redirect status is not 301, 302, 307 or 308
+     * @throws IllegalArgumentException if the list is empty or a hostname is blank or too long
+     */
+    public Site insert(List<String> hostnames, Long backendId, boolean enabled, SiteTls tls, SiteWebsockets websockets,
+                       SiteRedirect redirect, SiteHeaders headers) {
         List<String> normalized = normalizeAll(hostnames);
         SiteTls tlsSettings = tls == null ? SiteTls.NONE : tls;
         SiteWebsockets websocketSettings = websockets == null ? SiteWebsockets.OFF : websockets;
+        SiteHeaders headerSettings = headers == null ? SiteHeaders.DEFAULT : headers;
         return transactions.execute(status -> {
             Instant now = JdbcSupport.now(clock);
-            long id = JdbcSupport.insertReturningId(bindWebsockets(bindTls(jdbc.sql("""
+            long id = JdbcSupport.insertReturningId(bindTarget(bindWebsockets(bindTls(jdbc.sql("""
                             INSERT INTO site (backend_id, enabled, created_at, updated_at, certificate_id, force_https,
                                               hsts_max_age_seconds, hsts_include_subdomains, hsts_preload,
-                                              websockets, websocket_idle_timeout_ms)
+                                              websockets, websocket_idle_timeout_ms,
+                                              redirect_target, redirect_status, redirect_keep_path, pass_host)
                             VALUES (:backendId, :enabled, :now, :now, :certificateId, :forceHttps,
                                     :hstsMaxAgeSeconds, :hstsIncludeSubDomains, :hstsPreload,
-                                    :websockets, :websocketIdleTimeoutMs)"""), tlsSettings), websocketSettings)
-                    .param("backendId", backendId)
+                                    :websockets, :websocketIdleTimeoutMs,
+                                    :redirectTarget, :redirectStatus, :redirectKeepPath, :passHost)"""), tlsSettings),
+                            websocketSettings), backendId, redirect)
+                    .param("passHost", headerSettings.passHost())
                     .param("enabled", enabled)
                     .param("now", JdbcSupport.toDatabase(now)));
             insertHostnames(id, normalized);
-            return new Site(id, normalized, backendId, enabled, now, now, tlsSettings, websocketSettings);
+            insertHeaderRules(id, headerSettings);
+            return new Site(id, normalized, backendId, enabled, now, now, tlsSettings, websocketSettings, redirect,
+                    headerSettings);
         });
     }
 
@@ -161,7 +193,7 @@ public class SiteRepository {
      * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
      */
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled) {
-        return write(id, normalizeAll(hostnames), backendId, enabled, null, null);
+        return write(id, normalizeAll(hostnames), backendId, null, enabled, null, null, null);
     }
 
     /**
@@ -176,7 +208,7 @@ public class SiteRepository {
      */
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled, SiteTls tls) {
         List<String> normalized = normalizeAll(hostnames);
-        return write(id, normalized, backendId, enabled, tls == null ? SiteTls.NONE : tls, null);
+        return write(id, normalized, backendId, null, enabled, tls == null ? SiteTls.NONE : tls, null, null);
     }
 
     /**
@@ -193,28 +225,57 @@ public class SiteRepository {
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled, SiteTls tls,
                                  SiteWebsockets websockets) {
         List<String> normalized = normalizeAll(hostnames);
-        return write(id, normalized, backendId, enabled, tls == null ? SiteTls.NONE : tls,
-                websockets == null ? SiteWebsockets.OFF : websockets);
+        return write(id, normalized, backendId, null, enabled, tls == null ? SiteTls.NONE : tls,
+                websockets == null ? SiteWebsockets.OFF : websockets, null);
     }
 
     /**
+     * Replaces everything about a site but its id and creation time, atomically: hostnames, backend or
+     * redirect, enabled flag, TLS, WebSocket and header settings.
+     *
+     * @param backendId null exactly when {@code redirect} is set
+     * @param tls null is read as {@link SiteTls#NONE}
+     * @param websockets null is read as {@link SiteWebsockets#OFF}
+     * @param redirect null for a forwarding site
+     * @param headers null is read as {@link SiteHeaders#DEFAULT}
+     * @return the updated site, or empty if there is no site with this id
+     * @throws org.springframework.dao.DuplicateKeyException if a hostname is used by another site or twice in the list
+     * @throws org.springframework.dao.DataIntegrityViolationException as {@link #insert(List, Long, boolean, SiteTls,
+     *     SiteWebsockets, SiteRedirect, SiteHeaders)}
+     */
+    public Optional<Site> update(long id, List<String> hostnames, Long backendId, boolean enabled, SiteTls tls,
+                                 SiteWebsockets websockets, SiteRedirect redirect, SiteHeaders headers) {
+        List<String> normalized = normalizeAll(hostnames);
+        return write(id, normalized, backendId, redirect, enabled, tls == null ? SiteTls.NONE : tls,
+                websockets == null ? SiteWebsockets.OFF : websockets, headers == null ? SiteHeaders.DEFAULT : headers);
+    }
+
+    /**
+     * The backend and redirect are always replaced: the older overloads give a backend, which makes the
+     * site a forwarding one.
+     *
      * @param tls the new settings, or null to keep the stored ones
      * @param websockets the new settings, or null to keep the stored ones
+     * @param headers the new settings, or null to keep the stored ones
      */
-    private Optional<Site> write(long id, List<String> normalized, long backendId, boolean enabled, SiteTls tls,
-                                 SiteWebsockets websockets) {
+    private Optional<Site> write(long id, List<String> normalized, Long backendId, SiteRedirect redirect, boolean enabled,
+                                 SiteTls tls, SiteWebsockets websockets, SiteHeaders headers) {
         return transactions.execute(status -> {
-            JdbcClient.StatementSpec statement = jdbc.sql("UPDATE site SET backend_id = :backendId, enabled = :enabled, "
-                    + "updated_at = :now" + (tls == null ? "" : TLS_ASSIGNMENTS)
-                    + (websockets == null ? "" : WEBSOCKET_ASSIGNMENTS) + " WHERE id = :id");
+            JdbcClient.StatementSpec statement = jdbc.sql("UPDATE site SET enabled = :enabled, "
+                    + "updated_at = :now" + TARGET_ASSIGNMENTS + (tls == null ? "" : TLS_ASSIGNMENTS)
+                    + (websockets == null ? "" : WEBSOCKET_ASSIGNMENTS)
+                    + (headers == null ? "" : ", pass_host = :passHost") + " WHERE id = :id");
+            bindTarget(statement, backendId, redirect);
             if (tls != null) {
                 bindTls(statement, tls);
             }
             if (websockets != null) {
                 bindWebsockets(statement, websockets);
             }
+            if (headers != null) {
+                statement.param("passHost", headers.passHost());
+            }
             int updated = statement
-                    .param("backendId", backendId)
                     .param("enabled", enabled)
                     .param("now", JdbcSupport.toDatabase(JdbcSupport.now(clock)))
                     .param("id", id)
@@ -225,6 +286,10 @@ public class SiteRepository {
             // delete first: a site keeping (some of) its hostnames in a new order must not collide with itself
             jdbc.sql("DELETE FROM site_hostname WHERE site_id = :id").param("id", id).update();
             insertHostnames(id, normalized);
+            if (headers != null) {
+                jdbc.sql("DELETE FROM site_header_rule WHERE site_id = :id").param("id", id).update();
+                insertHeaderRules(id, headers);
+            }
             return findById(id);
         });
     }
@@ -279,6 +344,64 @@ public class SiteRepository {
                 .param("websocketIdleTimeoutMs", websockets.idleTimeoutMs(), Types.BIGINT);
     }
 
+    private static JdbcClient.StatementSpec bindTarget(JdbcClient.StatementSpec statement, Long backendId,
+                                                       SiteRedirect redirect) {
+        return statement
+                .param("backendId", backendId, Types.BIGINT)
+                .param("redirectTarget", redirect == null ? null : redirect.target(), Types.VARCHAR)
+                .param("redirectStatus", redirect == null ? null : redirect.status(), Types.INTEGER)
+                .param("redirectKeepPath", redirect == null ? null : redirect.keepPath(), Types.BOOLEAN);
+    }
+
+    private void insertHeaderRules(long siteId, SiteHeaders headers) {
+        insertHeaderRules(siteId, REQUEST, headers.request());
+        insertHeaderRules(siteId, RESPONSE, headers.response());
+    }
+
+    private void insertHeaderRules(long siteId, String direction, List<SiteHeaders.Rule> rules) {
+        for (int position = 0; position < rules.size(); position++) {
+            SiteHeaders.Rule rule = rules.get(position);
+            jdbc.sql("""
+                            INSERT INTO site_header_rule (site_id, direction, position, action, header_name, header_value)
+                            VALUES (:siteId, :direction, :position, :action, :name, :value)""")
+                    .param("siteId", siteId)
+                    .param("direction", direction)
+                    .param("position", position)
+                    .param("action", rule.action())
+                    .param("name", rule.name())
+                    .param("value", rule.value(), Types.VARCHAR)
+                    .update();
+        }
+    }
+
+    /**
+     * The sites the statement selects, with their header rules. Both queries run in one transaction,
+     * so a site is not seen with the rules of a later write.
+     */
+    private List<Site> read(JdbcClient.StatementSpec statement) {
+        return transactions.execute(status -> {
+            List<Site> found = statement.query(SiteRepository::collect);
+            if (found.isEmpty()) {
+                return found;
+            }
+            Map<Long, List<SiteHeaders.Rule>> request = new HashMap<>();
+            Map<Long, List<SiteHeaders.Rule>> response = new HashMap<>();
+            jdbc.sql("""
+                            SELECT site_id, direction, action, header_name, header_value FROM site_header_rule
+                            WHERE site_id IN (:ids) ORDER BY site_id, direction, position""")
+                    .param("ids", found.stream().map(Site::id).toList())
+                    .query(rs -> {
+                        Map<Long, List<SiteHeaders.Rule>> target = REQUEST.equals(rs.getString("direction")) ? request : response;
+                        target.computeIfAbsent(rs.getLong("site_id"), key -> new ArrayList<>()).add(new SiteHeaders.Rule(
+                                rs.getString("action"), rs.getString("header_name"), rs.getString("header_value")));
+                    });
+            return found.stream().map(site -> new Site(site.id(), site.hostnames(), site.backendId(), site.enabled(),
+                    site.createdAt(), site.updatedAt(), site.tls(), site.websockets(), site.redirect(),
+                    new SiteHeaders(site.headers().passHost(), request.get(site.id()), response.get(site.id()))))
+                    .toList();
+        });
+    }
+
     private void insertHostnames(long siteId, List<String> hostnames) {
         for (int position = 0; position < hostnames.size(); position++) {
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (:siteId, :position, :hostname)")
@@ -320,9 +443,9 @@ public class SiteRepository {
                 if (current != null) {
                     sites.add(current.build());
                 }
-                current = new SiteBuilder(id, rs.getLong("backend_id"), rs.getBoolean("enabled"),
+                current = new SiteBuilder(id, nullableLong(rs, "backend_id"), rs.getBoolean("enabled"),
                         JdbcSupport.instant(rs, "created_at"), JdbcSupport.instant(rs, "updated_at"), tls(rs),
-                        websockets(rs));
+                        websockets(rs), redirect(rs), rs.getBoolean("pass_host"));
             }
             String hostname = rs.getString("hostname");
             if (hostname != null) {
@@ -333,6 +456,12 @@ public class SiteRepository {
             sites.add(current.build());
         }
         return sites;
+    }
+
+    private static SiteRedirect redirect(ResultSet rs) throws SQLException {
+        String target = rs.getString("redirect_target");
+        return target == null ? null
+                : new SiteRedirect(target, rs.getInt("redirect_status"), rs.getBoolean("redirect_keep_path"));
     }
 
     private static SiteWebsockets websockets(ResultSet rs) throws SQLException {
@@ -351,16 +480,20 @@ public class SiteRepository {
 
     private static final class SiteBuilder {
         final long id;
-        final long backendId;
+        final Long backendId;
         final boolean enabled;
         final Instant createdAt;
         final Instant updatedAt;
         final SiteTls tls;
         final SiteWebsockets websockets;
+        final SiteRedirect redirect;
+        final boolean passHost;
         final List<String> hostnames = new ArrayList<>();
 
-        SiteBuilder(long id, long backendId, boolean enabled, Instant createdAt, Instant updatedAt, SiteTls tls,
-                    SiteWebsockets websockets) {
+        SiteBuilder(long id, Long backendId, boolean enabled, Instant createdAt, Instant updatedAt, SiteTls tls,
+                    SiteWebsockets websockets, SiteRedirect redirect, boolean passHost) {
+            this.redirect = redirect;
+            this.passHost = passHost;
             this.id = id;
             this.backendId = backendId;
             this.enabled = enabled;
@@ -371,7 +504,9 @@ public class SiteRepository {
         }
 
         Site build() {
-            return new Site(id, hostnames, backendId, enabled, createdAt, updatedAt, tls, websockets);
+            // the header rules are added by read(), from their own table
+            return new Site(id, hostnames, backendId, enabled, createdAt, updatedAt, tls, websockets, redirect,
+                    new SiteHeaders(passHost, List.of(), List.of()));
         }
     }
 }

@@ -546,4 +546,101 @@ class SiteRepositoryTest {
         return new SiteTls(id, template.forceHttps(), template.hstsMaxAgeSeconds(), template.hstsIncludeSubDomains(),
                 template.hstsPreload());
     }
+
+    @Test
+    void aRedirectSiteIsStoredWithoutBackendAndReadBackWithItsRedirect() {
+        SiteRedirect redirect = new SiteRedirect("https://new.example.test/shop", 308, false);
+        Site stored = sites.insert(List.of("old.example.test"), null, true, SiteTls.NONE, SiteWebsockets.OFF, redirect,
+                null);
+
+        Site found = sites.findById(stored.id()).orElseThrow();
+        assertThat(found).isEqualTo(stored);
+        assertThat(found.backendId()).isNull();
+        assertThat(found.redirect()).isEqualTo(redirect);
+        assertThat(found.redirecting()).isTrue();
+        assertThat(found.headers()).isEqualTo(SiteHeaders.DEFAULT);
+        assertThat(sites.findByBackendId(app.id())).isEmpty();
+    }
+
+    @Test
+    void headerRulesAreStoredInOrderPerDirectionAndReplacedByAFullUpdate() {
+        SiteHeaders headers = new SiteHeaders(false,
+                List.of(new SiteHeaders.Rule("set", "X-B", "2"), new SiteHeaders.Rule("ADD", "X-A", "1"),
+                        new SiteHeaders.Rule("remove", "Cookie", "ignored")),
+                List.of(new SiteHeaders.Rule("remove", "Server", null)));
+        Site stored = sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE, SiteWebsockets.OFF, null,
+                headers);
+        sites.insert(List.of("other.example.test"), app.id(), true);
+
+        Site found = sites.findById(stored.id()).orElseThrow();
+        assertThat(found.headers().passHost()).isFalse();
+        assertThat(found.headers().request()).containsExactly(new SiteHeaders.Rule("set", "X-B", "2"),
+                new SiteHeaders.Rule("add", "X-A", "1"), new SiteHeaders.Rule("remove", "Cookie", null));
+        assertThat(found.headers().response()).containsExactly(new SiteHeaders.Rule("remove", "Server", null));
+        assertThat(sites.findAll()).extracting(Site::headers).containsExactly(headers, SiteHeaders.DEFAULT);
+
+        SiteHeaders fewer = new SiteHeaders(true, List.of(new SiteHeaders.Rule("set", "X-C", "3")), List.of());
+        Site updated = sites.update(stored.id(), List.of("a.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF, null, fewer).orElseThrow();
+        assertThat(updated.headers()).isEqualTo(fewer);
+        assertThat(database.rows("site_header_rule")).isEqualTo(1);
+    }
+
+    @Test
+    void updatesWithoutHeaderSettingsKeepThemAndDeletingASiteDeletesItsRules() {
+        SiteHeaders headers = new SiteHeaders(false, List.of(new SiteHeaders.Rule("set", "X-A", "1")), List.of());
+        Site stored = sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE, SiteWebsockets.OFF, null,
+                headers);
+
+        assertThat(sites.update(stored.id(), List.of("a.example.test"), api.id(), true).orElseThrow().headers())
+                .isEqualTo(headers);
+        assertThat(sites.setEnabled(stored.id(), false).orElseThrow().headers()).isEqualTo(headers);
+
+        assertThat(sites.delete(stored.id())).isTrue();
+        assertThat(database.rows("site_header_rule")).isZero();
+    }
+
+    @Test
+    void aSiteSwitchesBetweenForwardingAndRedirecting() {
+        Site stored = sites.insert(List.of("a.example.test"), app.id(), true);
+        SiteRedirect redirect = new SiteRedirect("https://b.example.test", 301, true);
+
+        Site redirecting = sites.update(stored.id(), stored.hostnames(), null, true, SiteTls.NONE, SiteWebsockets.OFF,
+                redirect, null).orElseThrow();
+        assertThat(redirecting.backendId()).isNull();
+        assertThat(redirecting.redirect()).isEqualTo(redirect);
+
+        // the older overloads give a backend, which makes the site forward again
+        Site forwarding = sites.update(stored.id(), stored.hostnames(), api.id(), true).orElseThrow();
+        assertThat(forwarding.backendId()).isEqualTo(api.id());
+        assertThat(forwarding.redirect()).isNull();
+    }
+
+    static Stream<Arguments> targetsTheSchemaRefuses() {
+        return Stream.of(
+                Arguments.of("neither backend nor redirect", null, null),
+                Arguments.of("both backend and redirect", 1L, new SiteRedirect("https://b.example.test", 301, true)),
+                Arguments.of("a status that is no redirect", null, new SiteRedirect("https://b.example.test", 200, true)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targetsTheSchemaRefuses")
+    void theSchemaRefusesASiteWithoutExactlyOneTargetOrWithABadStatus(String label, Long backendId, SiteRedirect redirect) {
+        Long backend = backendId == null ? null : app.id();
+
+        assertThatThrownBy(() -> sites.insert(List.of("a.example.test"), backend, true, SiteTls.NONE, SiteWebsockets.OFF,
+                redirect, null)).isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(database.rows("site")).isZero();
+        assertThat(database.rows("site_hostname")).isZero();
+    }
+
+    @Test
+    void aRejectedHeaderRuleLeavesNothingOfTheSiteBehind() {
+        String tooLong = "v".repeat(4097);
+        SiteHeaders headers = new SiteHeaders(true, List.of(new SiteHeaders.Rule("set", "X-A", tooLong)), List.of());
+
+        assertThatThrownBy(() -> sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF, null, headers)).isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(database.rows("site")).isZero();
+    }
 }
