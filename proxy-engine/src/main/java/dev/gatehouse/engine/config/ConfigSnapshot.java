@@ -8,9 +8,9 @@ import java.util.Objects;
  * same snapshot can be stored as JSON, diffed, replayed on another node, or rolled back to.
  *
  * <p>A snapshot is only a description; {@code ProxyEngine.apply} validates and compiles it into a
- * {@code RoutingTable}. Two snapshots with equal {@link #backends()}, {@link #sites()} and
- * {@link #certificates()} describe the same configuration, whatever their revision numbers
- * ({@link #sameContentAs}).
+ * {@code RoutingTable}. Two snapshots with equal {@link #backends()}, {@link #sites()},
+ * {@link #certificates()} and {@link #defaultSite()} describe the same configuration, whatever their
+ * revision numbers ({@link #sameContentAs}).
  *
  * @param revision the config revision number; 0 means "nothing applied yet"
  * @param backends every backend a site may route to, by unique name
