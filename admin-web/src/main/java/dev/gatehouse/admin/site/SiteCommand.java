@@ -18,8 +18,8 @@ import java.util.List;
  * @param redirect null (the default) = the site forwards to {@code backend}; otherwise it redirects every
  *     request and {@code backend} must be absent
  * @param headers Host passing and header rules; {@link HeadersCommand#DEFAULT} = pass Host, change nothing;
- *     null = keep what an edited site has (a new site gets the default), for the dashboard form, which
- *     does not show them yet
+ *     null = keep what an edited site has (a new site gets the default); the dashboard form sends null for
+ *     a redirect site, whose Headers section is hidden
  */
 public record SiteCommand(List<String> hostnames, String backend, Boolean enabled, HttpsCommand https,
                           WebsocketCommand websockets, RedirectCommand redirect, HeadersCommand headers) {

@@ -35,7 +35,9 @@ import reactor.core.publisher.Mono;
  * to the list with a flash message (Post/Redirect/Get); a rejected form is shown again with the
  * user's input and each problem next to its field, and nothing is saved. The form's HTTPS section
  * chooses a certificate and the Force-HTTPS and HSTS options; its WebSockets section switches
- * WebSocket upgrades on with their idle timeout.
+ * WebSocket upgrades on with their idle timeout. Its "Action" chooses between forwarding to a backend and
+ * redirecting every request (a redirection host); its Headers section sets Host passing and the header
+ * rules, with "Add rule" posting the form back with one more row.
  */
 @PageController
 @RequestMapping("/sites")
@@ -79,7 +81,7 @@ public class SiteController {
 
     @InitBinder("form")
     void bindOnlyFormFields(WebDataBinder binder) {
-        binder.setAllowedFields(SiteForm.FIELDS.toArray(String[]::new));
+        binder.setAllowedFields(SiteForm.BINDABLE);
     }
 
     @GetMapping
@@ -120,6 +122,21 @@ public class SiteController {
                 actor -> sites.update(id, form.toCommand(), actor), "saved");
     }
 
+    /** "Add rule" on a new site: the same form with one more empty rule row; nothing is saved. */
+    @PostMapping("/new/add-rule/{list:request|response}")
+    public Mono<Rendering> addRuleToNew(@PathVariable String list, @ModelAttribute("form") SiteForm form, Model model) {
+        form.addRule(list);
+        return form(model, null, HttpStatus.OK);
+    }
+
+    /** "Add rule" while editing: the same form with one more empty rule row; nothing is saved. */
+    @PostMapping("/{id}/add-rule/{list:request|response}")
+    public Mono<Rendering> addRule(@PathVariable long id, @PathVariable String list,
+                                   @ModelAttribute("form") SiteForm form, Model model) {
+        form.addRule(list);
+        return form(model, id, HttpStatus.OK);
+    }
+
     @PostMapping("/{id}/enable")
     public Mono<Rendering> enable(@PathVariable long id, ServerWebExchange exchange) {
         return setEnabled(id, true, exchange);
@@ -146,6 +163,7 @@ public class SiteController {
         rejectUnreadable(binding, "hstsMaxAgeSeconds", form.getHstsMaxAgeSeconds(), form.hstsMaxAgeProblem());
         rejectUnreadable(binding, "websocketIdleTimeoutMinutes", form.getWebsocketIdleTimeoutMinutes(),
                 form.websocketIdleTimeoutProblem());
+        rejectUnreadable(binding, "redirectStatus", form.getRedirectStatus(), form.redirectStatusProblem());
         if (binding.hasErrors()) {
             return form(model, siteId, HttpStatus.BAD_REQUEST);
         }
@@ -153,8 +171,17 @@ public class SiteController {
                 .flatMap(write)
                 .flatMap(site -> redirectToList(exchange, Flash.success("Site " + name(site) + " " + verb + ".")))
                 .onErrorResume(ValidationException.class, rejected -> {
-                    rejected.problems().forEach(problem -> FormErrors.reject(binding, SiteForm.FIELDS,
-                            SiteForm.controlFor(problem.field()), problem.message()));
+                    rejected.problems().forEach(problem -> {
+                        String ruleControl = form.ruleControlFor(problem.field());
+                        if (ruleControl != null && ruleControl.contains("[")) {
+                            binding.addError(new FieldError(binding.getObjectName(), ruleControl,
+                                    binding.getRawFieldValue(ruleControl), false, null, null, problem.message()));
+                        } else {
+                            FormErrors.reject(binding, SiteForm.FIELDS,
+                                    ruleControl != null ? ruleControl : SiteForm.controlFor(problem.field()),
+                                    problem.message());
+                        }
+                    });
                     return form(model, siteId, HttpStatus.BAD_REQUEST);
                 })
                 .onErrorResume(ConflictException.class, conflict -> {

@@ -1,24 +1,59 @@
 package dev.gatehouse.admin.site;
 
+import dev.gatehouse.admin.site.SiteCommand.HeaderRuleCommand;
+import dev.gatehouse.admin.site.SiteCommand.HeadersCommand;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
 import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
 import dev.gatehouse.admin.web.FormLists;
+import dev.gatehouse.storage.site.SiteHeaders;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What the site form posts. Host names arrive as one textarea; the service judges each one, so the
  * form keeps exactly what the user typed for a re-render. The HSTS max-age and the WebSocket idle
  * timeout are kept as text for the same reason: "1y" is shown back with a message instead of a
- * conversion error.
+ * conversion error. The "Action" radio chooses between forwarding to a backend and redirecting; only the
+ * chosen action's fields are sent, since the other's are hidden. The Headers section (Host passing and
+ * the request/response rule rows) belongs to forwarding: a redirect site sends none, so it keeps the rules
+ * it has. A rule row whose name and value are both empty is left out, so clearing a row removes the rule.
  */
 public class SiteForm {
 
     /** The form's controls; problems about other fields are shown above the form. */
-    static final Set<String> FIELDS = Set.of("hostnames", "backend", "enabled", "certificate", "forceHttps", "hsts",
-            "hstsMaxAgeSeconds", "hstsIncludeSubDomains", "hstsPreload", "websockets", "websocketIdleTimeoutMinutes");
+    static final Set<String> FIELDS = Set.of("hostnames", "action", "backend", "redirectTarget", "redirectStatus",
+            "redirectKeepPath", "enabled", "certificate", "forceHttps", "hsts", "hstsMaxAgeSeconds",
+            "hstsIncludeSubDomains", "hstsPreload", "websockets", "websocketIdleTimeoutMinutes", "passHost",
+            HeaderRuleValidator.REQUEST_FIELD, HeaderRuleValidator.RESPONSE_FIELD);
+
+    /** What the binder may set: the controls above except the rule lists themselves, and each rule's fields. */
+    static final String[] BINDABLE = Stream.concat(
+                    FIELDS.stream().filter(field -> !field.endsWith("Headers")),
+                    Stream.of(HeaderRuleValidator.REQUEST_FIELD, HeaderRuleValidator.RESPONSE_FIELD)
+                            .flatMap(list -> Stream.of(list + "[*].action", list + "[*].name", list + "[*].value")))
+            .toArray(String[]::new);
+
+    /** A service problem about one rule: {@code requestHeaders[2].name}. */
+    private static final Pattern RULE_FIELD = Pattern.compile("(requestHeaders|responseHeaders)\\[(\\d+)](?:\\.(\\w+))?");
+
+    /** The "Action" radio's values. */
+    public static final String FORWARD = "forward";
+    public static final String REDIRECT = "redirect";
+
+    /** The service names redirect problems as the API does; the form has one control per redirect field. */
+    private static final Map<String, String> CONTROLS = Map.of(
+            WebsocketValidator.IDLE_TIMEOUT_FIELD, "websocketIdleTimeoutMinutes",
+            "redirect", "redirectTarget",
+            "redirect.target", "redirectTarget",
+            "redirect.status", "redirectStatus");
 
     /** What the idle-timeout box shows while empty: the engine's default, in the box's unit (10). */
     public static final String DEFAULT_WEBSOCKET_IDLE_TIMEOUT_MINUTES =
@@ -33,8 +68,28 @@ public class SiteForm {
 
     /** One host name per line or comma-separated; default empty. */
     private String hostnames = "";
-    /** The chosen backend's name; default none chosen. */
+    /** {@link #FORWARD} (the default: a site usually serves an app) or {@link #REDIRECT}. */
+    private String action = FORWARD;
+    /** The chosen backend's name; default none chosen. Only used with {@link #FORWARD}. */
     private String backend = "";
+    /** Where a redirect site sends every request, as typed; default empty. Only used with {@link #REDIRECT}. */
+    private String redirectTarget = "";
+    /**
+     * The redirect status as posted by the select; default 301, as most moved sites are moved for good.
+     * Text, so a tampered value gets a message instead of a conversion error.
+     */
+    private String redirectStatus = Integer.toString(RedirectValidator.DEFAULT_STATUS);
+    /** Append the request's path and query to the target; default true, as the API's default. */
+    private boolean redirectKeepPath = true;
+    /** The backend gets the Host the client sent; default true, as most apps expect their own name. */
+    private boolean passHost = true;
+    /** Changes to requests going to the backend, one row each, in order; default none. */
+    private List<HeaderRow> requestHeaders = new ArrayList<>();
+    /** Changes to responses going to the client, one row each, in order; default none. */
+    private List<HeaderRow> responseHeaders = new ArrayList<>();
+    /** The row index of each rule of the last {@link #toCommand()}, per list: empty rows are skipped. */
+    private final Map<String, List<Integer>> rowOfRule = Map.of(
+            HeaderRuleValidator.REQUEST_FIELD, new ArrayList<>(), HeaderRuleValidator.RESPONSE_FIELD, new ArrayList<>());
     /** Whether the site answers requests; default true, as a new site is usually meant to go live. */
     private boolean enabled = true;
     /** The chosen certificate's name; default none (the site is served over HTTP only). */
@@ -60,8 +115,17 @@ public class SiteForm {
     public static SiteForm from(SiteView site) {
         SiteForm form = new SiteForm();
         form.setHostnames(FormLists.join(site.hostnames()));
-        form.setBackend(site.backend());
+        form.setBackend(site.backend() == null ? "" : site.backend());
+        if (site.redirect() != null) {
+            form.setAction(REDIRECT);
+            form.setRedirectTarget(site.redirect().target());
+            form.setRedirectStatus(Integer.toString(site.redirect().status()));
+            form.setRedirectKeepPath(site.redirect().keepPath());
+        }
         form.setEnabled(site.enabled());
+        form.setPassHost(site.headers().passHost());
+        form.setRequestHeaders(rows(site.headers().request()));
+        form.setResponseHeaders(rows(site.headers().response()));
         form.setCertificate(site.certificate() == null ? "" : site.certificate());
         form.setForceHttps(site.forceHttps());
         form.setHsts(site.hsts());
@@ -77,8 +141,9 @@ public class SiteForm {
     }
 
     /**
-     * The command; call only when {@link #hstsMaxAgeProblem()} and {@link #websocketIdleTimeoutProblem()}
-     * are null.
+     * The command; call only when {@link #hstsMaxAgeProblem()}, {@link #websocketIdleTimeoutProblem()} and
+     * {@link #redirectStatusProblem()} are null. A redirect site's headers are left null, so it keeps its
+     * rules (the Headers section is hidden while Redirect is chosen).
      *
      * <p>The HSTS options sit under the HSTS switch and are hidden while it is off, so they are only
      * sent with it: a box ticked, then hidden, must not make the save fail with a message about a
@@ -86,11 +151,135 @@ public class SiteForm {
      * way: switching WebSockets off drops it instead of refusing the save.
      */
     public SiteCommand toCommand() {
-        String backendName = blankToNull(backend);
+        boolean redirecting = isRedirect();
+        String backendName = redirecting ? null : blankToNull(backend);
+        RedirectCommand redirect = redirecting ? new RedirectCommand(redirectTarget, redirectStatusCode(),
+                redirectKeepPath) : null;
         HttpsCommand https = new HttpsCommand(blankToNull(certificate), forceHttps, hsts,
                 hsts ? maxAge() : null, hsts && hstsIncludeSubDomains, hsts && hstsPreload);
         WebsocketCommand websocketCommand = new WebsocketCommand(websockets, websockets ? idleTimeoutMillis() : null);
-        return new SiteCommand(FormLists.split(hostnames), backendName, enabled, https, websocketCommand);
+        HeadersCommand headers = redirecting ? null : new HeadersCommand(passHost,
+                rules(HeaderRuleValidator.REQUEST_FIELD, requestHeaders),
+                rules(HeaderRuleValidator.RESPONSE_FIELD, responseHeaders));
+        return new SiteCommand(FormLists.split(hostnames), backendName, enabled, https, websocketCommand, redirect,
+                headers);
+    }
+
+    /** "Add rule": one more empty row in {@code list} ({@code request} or {@code response}). */
+    public void addRule(String list) {
+        ("response".equals(list) ? responseHeaders : requestHeaders).add(new HeaderRow());
+    }
+
+    private List<HeaderRuleCommand> rules(String list, List<HeaderRow> rows) {
+        List<Integer> rowIndexes = rowOfRule.get(list);
+        rowIndexes.clear();
+        List<HeaderRuleCommand> rules = new ArrayList<>();
+        for (int row = 0; row < rows.size(); row++) {
+            HeaderRow rule = rows.get(row);
+            if (rule != null && !rule.isEmpty()) {
+                rowIndexes.add(row);
+                rules.add(new HeaderRuleCommand(rule.getAction(), rule.getName(), rule.getValue()));
+            }
+        }
+        return rules;
+    }
+
+    private static List<HeaderRow> rows(List<SiteHeaders.Rule> rules) {
+        List<HeaderRow> rows = new ArrayList<>();
+        for (SiteHeaders.Rule rule : rules) {
+            rows.add(new HeaderRow(rule.action(), rule.name(), rule.value() == null ? "" : rule.value()));
+        }
+        return rows;
+    }
+
+    /**
+     * The control for a problem about one rule of the last {@link #toCommand()}: {@code requestHeaders[2].name}
+     * becomes the name box of the row that rule came from; null when {@code commandField} names no rule.
+     */
+    String ruleControlFor(String commandField) {
+        Matcher rule = commandField == null ? null : RULE_FIELD.matcher(commandField);
+        if (rule == null || !rule.matches()) {
+            return null;
+        }
+        List<Integer> rowIndexes = rowOfRule.get(rule.group(1));
+        int index = Integer.parseInt(rule.group(2));
+        if (index >= rowIndexes.size()) {
+            return rule.group(1);
+        }
+        String part = rule.group(3) == null ? "name" : rule.group(3);
+        return rule.group(1) + "[" + rowIndexes.get(index) + "]." + part;
+    }
+
+    /** One header rule row of the form. */
+    public static class HeaderRow {
+
+        /** {@code set}, {@code add} or {@code remove}; default set, the usual intent ("X-Frame-Options: DENY"). */
+        private String action = "set";
+        /** The header name; default empty (with an empty value, the row is no rule). */
+        private String name = "";
+        /** The value for set and add; default empty. Ignored for remove. */
+        private String value = "";
+
+        public HeaderRow() {
+        }
+
+        HeaderRow(String action, String name, String value) {
+            this.action = action;
+            this.name = name;
+            this.value = value;
+        }
+
+        /** A row left blank, as "Add rule" makes it: not a rule. */
+        boolean isEmpty() {
+            return (name == null || name.isBlank()) && (value == null || value.isBlank());
+        }
+
+        public String getAction() {
+            return action;
+        }
+
+        public void setAction(String action) {
+            this.action = action;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getValue() {
+            return value;
+        }
+
+        public void setValue(String value) {
+            this.value = value;
+        }
+    }
+
+    /** Whether the Redirect action is chosen; anything but "redirect" forwards, as the form's default. */
+    public boolean isRedirect() {
+        return REDIRECT.equals(action);
+    }
+
+    /** Why the posted status is not a number, or null when it is (or the site forwards); the range is the validator's. */
+    public String redirectStatusProblem() {
+        if (!isRedirect()) {
+            return null;
+        }
+        try {
+            redirectStatusCode();
+            return null;
+        } catch (NumberFormatException e) {
+            return "redirect status '" + redirectStatus + "' must be 301, 302, 307 or 308";
+        }
+    }
+
+    private Integer redirectStatusCode() {
+        String text = redirectStatus == null ? "" : redirectStatus.trim();
+        return text.isEmpty() ? null : Integer.valueOf(text);
     }
 
     /** Why the typed idle timeout is not a number of minutes, or null when it is (or WebSockets are off). */
@@ -105,10 +294,10 @@ public class SiteForm {
 
     /**
      * The control that shows a problem the service found with a field of {@link #toCommand()}'s command
-     * ({@code websocketIdleTimeoutMs} is the minutes box); other fields are named as the form names them.
+     * ({@code websocketIdleTimeoutMs} is the minutes box, {@code redirect.target} the target box); other fields are named as the form names them.
      */
     static String controlFor(String commandField) {
-        return WebsocketValidator.IDLE_TIMEOUT_FIELD.equals(commandField) ? "websocketIdleTimeoutMinutes" : commandField;
+        return CONTROLS.getOrDefault(commandField, commandField);
     }
 
     /** Why the typed max-age is not a number of seconds, or null when it is (or HSTS is off). */
@@ -163,6 +352,62 @@ public class SiteForm {
 
     public void setBackend(String backend) {
         this.backend = backend;
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    public void setAction(String action) {
+        this.action = action;
+    }
+
+    public String getRedirectTarget() {
+        return redirectTarget;
+    }
+
+    public void setRedirectTarget(String redirectTarget) {
+        this.redirectTarget = redirectTarget;
+    }
+
+    public String getRedirectStatus() {
+        return redirectStatus;
+    }
+
+    public void setRedirectStatus(String redirectStatus) {
+        this.redirectStatus = redirectStatus;
+    }
+
+    public boolean isRedirectKeepPath() {
+        return redirectKeepPath;
+    }
+
+    public void setRedirectKeepPath(boolean redirectKeepPath) {
+        this.redirectKeepPath = redirectKeepPath;
+    }
+
+    public boolean isPassHost() {
+        return passHost;
+    }
+
+    public void setPassHost(boolean passHost) {
+        this.passHost = passHost;
+    }
+
+    public List<HeaderRow> getRequestHeaders() {
+        return requestHeaders;
+    }
+
+    public void setRequestHeaders(List<HeaderRow> requestHeaders) {
+        this.requestHeaders = requestHeaders;
+    }
+
+    public List<HeaderRow> getResponseHeaders() {
+        return responseHeaders;
+    }
+
+    public void setResponseHeaders(List<HeaderRow> responseHeaders) {
+        this.responseHeaders = responseHeaders;
     }
 
     public boolean isEnabled() {

@@ -24,13 +24,20 @@ import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.admin.common.NotFoundException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.setup.SetupService;
+import dev.gatehouse.admin.site.SiteCommand.HeaderRuleCommand;
+import dev.gatehouse.admin.site.SiteCommand.HeadersCommand;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
 import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
 import dev.gatehouse.admin.web.Html;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
+import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SiteRedirect;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -125,8 +132,10 @@ class SiteControllerTest {
 
         String html = get("/sites/new", HttpStatus.OK);
 
-        assertThat(html).contains("id=\"no-backends\"", "There are no backends yet", "href=\"/backends/new\"");
-        assertThat(html).containsPattern("<button[^>]*id=\"save-site\"[^>]*disabled");
+        assertThat(html).contains("id=\"no-backends\"", "There are no backends yet", "href=\"/backends/new\"",
+                "or choose Redirect");
+        // A redirect site needs no backend, so the form can still be saved.
+        assertThat(html).doesNotContainPattern("<button[^>]*id=\"save-site\"[^>]*disabled");
     }
 
     @Test
@@ -164,7 +173,7 @@ class SiteControllerTest {
                 .returnResult(String.class);
         String session = response.getResponseCookies().getFirst("SESSION").getValue();
 
-        verify(sites).create(new SiteCommand(List.of("app.example.test", "www.example.test"), "app", true), ADMIN);
+        verify(sites).create(withDefaultHeaders(new SiteCommand(List.of("app.example.test", "www.example.test"), "app", true)), ADMIN);
 
         String list = signedIn().get().uri("/sites").cookie("SESSION", session).exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
@@ -184,7 +193,7 @@ class SiteControllerTest {
         form.add("_enabled", "on"); // the hidden marker th:field writes next to a checkbox
         post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
 
-        verify(sites).create(new SiteCommand(List.of("off.example.test"), "app", false), ADMIN);
+        verify(sites).create(withDefaultHeaders(new SiteCommand(List.of("off.example.test"), "app", false)), ADMIN);
     }
 
     @Test
@@ -362,8 +371,8 @@ class SiteControllerTest {
         form.add("_hstsPreload", "on");
         post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
 
-        verify(sites).create(new SiteCommand(List.of("app.example.test"), "app", true,
-                new HttpsCommand("shop", true, true, 86400L, true, false)), ADMIN);
+        verify(sites).create(withDefaultHeaders(new SiteCommand(List.of("app.example.test"), "app", true,
+                new HttpsCommand("shop", true, true, 86400L, true, false))), ADMIN);
     }
 
     @Test
@@ -378,8 +387,8 @@ class SiteControllerTest {
         form.add("hstsPreload", "true");
         post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
 
-        verify(sites).create(new SiteCommand(List.of("app.example.test"), "app", true,
-                new HttpsCommand("shop", false, false, null, false, false)), ADMIN);
+        verify(sites).create(withDefaultHeaders(new SiteCommand(List.of("app.example.test"), "app", true,
+                new HttpsCommand("shop", false, false, null, false, false))), ADMIN);
     }
 
     @Test
@@ -479,8 +488,8 @@ class SiteControllerTest {
         form.add("websocketIdleTimeoutMinutes", " 1.5 ");
         post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER).expectHeader().location("/sites");
 
-        verify(sites).create(new SiteCommand(List.of("chat.example.test"), "app", true, HttpsCommand.NONE,
-                new WebsocketCommand(true, 90_000L)), ADMIN);
+        verify(sites).create(withDefaultHeaders(new SiteCommand(List.of("chat.example.test"), "app", true,
+                HttpsCommand.NONE, new WebsocketCommand(true, 90_000L))), ADMIN);
     }
 
     @Test
@@ -492,8 +501,8 @@ class SiteControllerTest {
         form.add("websocketIdleTimeoutMinutes", "not a number"); // only used with WebSockets on: not judged
         post("/sites/4", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
 
-        verify(sites).update(4, new SiteCommand(List.of("chat.example.test"), "app", true, HttpsCommand.NONE,
-                WebsocketCommand.OFF), ADMIN);
+        verify(sites).update(4, withDefaultHeaders(new SiteCommand(List.of("chat.example.test"), "app", true,
+                HttpsCommand.NONE, WebsocketCommand.OFF)), ADMIN);
     }
 
     @Test
@@ -559,6 +568,254 @@ class SiteControllerTest {
         assertThat(plainRow).doesNotContain("WebSockets");
         assertThat(html).contains("title=\"WebSockets pass; closed after 10 min without a message\"",
                 "title=\"WebSockets pass; closed after 90 s without a message\"");
+    }
+
+    // --- Redirect sites ---
+
+    @Test
+    void newFormForwardsByDefaultAndOffersTheRedirectFields() {
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(Html.attribute(radio(html, "forward"), "checked")).isNotNull();
+        assertThat(Html.attribute(radio(html, "redirect"), "checked")).isNull();
+        assertThat(Html.attribute(Html.control(html, "redirectTarget"), "value")).isEmpty();
+        assertThat(html).contains("<option value=\"301\" selected=\"selected\">301 Moved permanently</option>",
+                "<option value=\"302\">302 Found (temporary)</option>",
+                "<option value=\"307\">307 Temporary, keeps the method</option>",
+                "<option value=\"308\">308 Permanent, keeps the method</option>");
+        assertThat(Html.attribute(Html.control(html, "redirectKeepPath"), "checked")).isNotNull();
+        assertThat(html).contains("type=\"hidden\" name=\"_redirectKeepPath\"", "id=\"forward-options\"",
+                "id=\"redirect-options\"");
+        assertThat(html).as("no inline scripts").doesNotContainPattern("<script(?![^>]*\\bsrc=)");
+    }
+
+    @Test
+    void editFormOfARedirectSiteShowsRedirectSelectedWithItsValues() {
+        when(sites.get(5)).thenReturn(Mono.just(redirectSite(5, new SiteRedirect("https://new.example.test/shop", 308,
+                false))));
+
+        String html = get("/sites/5/edit", HttpStatus.OK);
+
+        assertThat(Html.attribute(radio(html, "redirect"), "checked")).isNotNull();
+        assertThat(Html.attribute(radio(html, "forward"), "checked")).isNull();
+        assertThat(Html.attribute(Html.control(html, "redirectTarget"), "value")).isEqualTo("https://new.example.test/shop");
+        assertThat(html).contains("<option value=\"308\" selected=\"selected\">");
+        assertThat(Html.attribute(Html.control(html, "redirectKeepPath"), "checked")).isNull();
+        assertThat(html).doesNotContain("selected=\"selected\">app</option>", "selected=\"selected\">legacy</option>");
+    }
+
+    @Test
+    void aValidRedirectIsSavedWithoutABackendAndKeepsTheStoredHeaders() {
+        when(sites.update(eq(5L), any(), anyString())).thenReturn(Mono.just(redirectSite(5,
+                new SiteRedirect("https://new.example.test", 302, true))));
+
+        MultiValueMap<String, String> form = form("old.example.test", "app", true);
+        form.add("action", "redirect");
+        form.add("redirectTarget", " https://new.example.test ");
+        form.add("redirectStatus", "302");
+        form.add("redirectKeepPath", "true");
+        form.add("_redirectKeepPath", "on");
+        post("/sites/5", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER).expectHeader().location("/sites");
+
+        // The hidden backend select is not sent; headers null = the site keeps its rules.
+        verify(sites).update(5, new SiteCommand(List.of("old.example.test"), null, true, HttpsCommand.NONE,
+                WebsocketCommand.OFF, new RedirectCommand(" https://new.example.test ", 302, true), null), ADMIN);
+    }
+
+    @Test
+    void anUncheckedKeepPathIsSentAsFalse() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.just(redirectSite(6,
+                new SiteRedirect("https://new.example.test", 301, false))));
+
+        MultiValueMap<String, String> form = form("old.example.test", "", true);
+        form.add("action", "redirect");
+        form.add("redirectTarget", "https://new.example.test");
+        form.add("redirectStatus", "301");
+        form.add("_redirectKeepPath", "on");
+        post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).create(new SiteCommand(List.of("old.example.test"), null, true, HttpsCommand.NONE,
+                WebsocketCommand.OFF, new RedirectCommand("https://new.example.test", 301, false), null), ADMIN);
+    }
+
+    @Test
+    void anInvalidTargetShowsTheEnginesMessageNextToTheTargetField() {
+        String message = "redirect.target: redirect target 'ftp://new.example.test' must start with http:// or https://";
+        when(sites.create(any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("redirect.target", message)))));
+
+        MultiValueMap<String, String> form = form("old.example.test", "", true);
+        form.add("action", "redirect");
+        form.add("redirectTarget", "ftp://new.example.test");
+        form.add("redirectStatus", "307");
+        String html = post("/sites", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "redirectTarget")).isEqualTo(message);
+        String target = Html.control(html, "redirectTarget");
+        assertThat(Html.attribute(target, "value")).isEqualTo("ftp://new.example.test");
+        assertThat(Html.attribute(target, "class")).contains("is-invalid");
+        assertThat(Html.attribute(target, "aria-describedby")).contains("redirectTarget-error");
+        assertThat(Html.attribute(radio(html, "redirect"), "checked")).isNotNull();
+        assertThat(html).contains("<option value=\"307\" selected=\"selected\">");
+        assertThat(Html.formErrors(html)).isEmpty();
+    }
+
+    @Test
+    void aStatusThatIsNotANumberIsShownNextToTheSelectAndNothingIsSaved() {
+        MultiValueMap<String, String> form = form("old.example.test", "", true);
+        form.add("action", "redirect");
+        form.add("redirectTarget", "https://new.example.test");
+        form.add("redirectStatus", "moved");
+
+        String html = post("/sites", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "redirectStatus")).isEqualTo("redirect status 'moved' must be 301, 302, 307 or 308");
+        verify(sites, never()).create(any(), anyString());
+    }
+
+    @Test
+    void switchingARedirectSiteBackToForwardingSendsTheBackendAndNoRedirect() {
+        when(sites.update(eq(5L), any(), anyString())).thenReturn(Mono.just(site(5, List.of("old.example.test"), "app",
+                true)));
+
+        MultiValueMap<String, String> form = form("old.example.test", "app", true);
+        form.add("action", "forward");
+        form.add("redirectTarget", "not a url"); // hidden while forwarding: neither judged nor sent
+        form.add("redirectStatus", "moved");
+        post("/sites/5", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).update(5, withDefaultHeaders(new SiteCommand(List.of("old.example.test"), "app", true)), ADMIN);
+    }
+
+    // --- Headers ---
+
+    @Test
+    void newFormPassesHostAndHasNoRulesWithAnAddRuleButtonPerList() {
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(html).contains("id=\"headers-section\"", "Pass the original Host header",
+                "type=\"hidden\" name=\"_passHost\"", "id=\"requestHeaders-none\"", "id=\"responseHeaders-none\"");
+        assertThat(Html.attribute(Html.control(html, "passHost"), "checked")).isNotNull();
+        assertThat(html).doesNotContain("name=\"requestHeaders[0].name\"");
+        assertThat(html).containsPattern("id=\"add-request-rule\"[^>]*formaction=\"/sites/new/add-rule/request\"")
+                .containsPattern("id=\"add-response-rule\"[^>]*formaction=\"/sites/new/add-rule/response\"");
+    }
+
+    @Test
+    void addRulePostsTheFormBackWithOneMoreRowAndKeepsWhatWasTyped() {
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("responseHeaders[0].action", "add");
+        form.add("responseHeaders[0].name", "X-Frame-Options");
+        form.add("responseHeaders[0].value", "DENY");
+
+        String html = post("/sites/7/add-rule/response", form).expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.attribute(Html.control(html, "responseHeaders[0].name"), "value")).isEqualTo("X-Frame-Options");
+        assertThat(Html.attribute(Html.control(html, "responseHeaders[0].value"), "value")).isEqualTo("DENY");
+        assertThat(html).contains("<option value=\"add\" selected=\"selected\">add</option>");
+        assertThat(Html.attribute(Html.control(html, "responseHeaders[1].name"), "value")).isEmpty();
+        assertThat(html).contains("action=\"/sites/7\"", "id=\"requestHeaders-none\"");
+        assertThat(Html.textarea(html, "hostnames")).isEqualTo("app.example.test");
+        verify(sites, never()).update(anyLong(), any(), anyString());
+        verify(sites, never()).create(any(), anyString());
+    }
+
+    @Test
+    void addRuleToAnUnknownListIsNotFound() {
+        post("/sites/new/add-rule/trailers", form("app.example.test", "app", true)).expectStatus().isNotFound();
+    }
+
+    @Test
+    void editFormShowsTheSitesHeaderRules() {
+        when(sites.get(9)).thenReturn(Mono.just(headerSite(9, new SiteHeaders(false,
+                List.of(new SiteHeaders.Rule("remove", "X-Debug", null)),
+                List.of(new SiteHeaders.Rule("set", "Cache-Control", "no-store"),
+                        new SiteHeaders.Rule("add", "Link", "</a.css>; rel=preload"))))));
+
+        String html = get("/sites/9/edit", HttpStatus.OK);
+
+        assertThat(Html.attribute(Html.control(html, "passHost"), "checked")).isNull();
+        assertThat(Html.attribute(Html.control(html, "requestHeaders[0].name"), "value")).isEqualTo("X-Debug");
+        assertThat(Html.attribute(Html.control(html, "requestHeaders[0].value"), "value")).isEmpty();
+        assertThat(html).containsSubsequence("id=\"requestHeaders-0\"", "<option value=\"remove\" selected=\"selected\">",
+                "id=\"responseHeaders-0\"", "<option value=\"set\" selected=\"selected\">",
+                "id=\"responseHeaders-1\"", "<option value=\"add\" selected=\"selected\">");
+        assertThat(Html.attribute(Html.control(html, "responseHeaders[1].value"), "value"))
+                .isEqualTo("</a.css>; rel=preload");
+        assertThat(html).containsPattern("id=\"add-request-rule\"[^>]*formaction=\"/sites/9/add-rule/request\"");
+    }
+
+    @Test
+    void rulesBindInOrderAndEmptyRowsAreLeftOut() {
+        when(sites.update(eq(9L), any(), anyString())).thenReturn(Mono.just(site(9, List.of("app.example.test"), "app",
+                true)));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("_passHost", "on");
+        form.add("requestHeaders[0].action", "set");
+        form.add("requestHeaders[0].name", "");
+        form.add("requestHeaders[0].value", "");
+        form.add("requestHeaders[1].action", "remove");
+        form.add("requestHeaders[1].name", "X-Debug");
+        form.add("requestHeaders[1].value", "");
+        form.add("responseHeaders[0].action", "set");
+        form.add("responseHeaders[0].name", "X-Frame-Options");
+        form.add("responseHeaders[0].value", "DENY");
+        post("/sites/9", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).update(9, new SiteCommand(List.of("app.example.test"), "app", true, HttpsCommand.NONE,
+                WebsocketCommand.OFF, null, new HeadersCommand(false,
+                List.of(new HeaderRuleCommand("remove", "X-Debug", "")),
+                List.of(new HeaderRuleCommand("set", "X-Frame-Options", "DENY")))), ADMIN);
+    }
+
+    @Test
+    void aRuleTheEngineRefusesIsShownNextToTheRowItCameFrom() {
+        String message = "requestHeaders[0].name: header name 'X Debug' is not a valid token";
+        when(sites.update(eq(9L), any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("requestHeaders[0].name", message)))));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("requestHeaders[0].name", ""); // an empty row: not a rule, so the service's rule 0 is row 1
+        form.add("requestHeaders[0].value", "");
+        form.add("requestHeaders[1].action", "set");
+        form.add("requestHeaders[1].name", "X Debug");
+        form.add("requestHeaders[1].value", "1");
+        String html = post("/sites/9", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "requestHeaders1.name")).isEqualTo(message);
+        String name = Html.control(html, "requestHeaders[1].name");
+        assertThat(Html.attribute(name, "value")).isEqualTo("X Debug");
+        assertThat(Html.attribute(name, "class")).contains("is-invalid");
+        assertThat(Html.fieldError(html, "requestHeaders0.name")).isNull();
+        assertThat(Html.formErrors(html)).isEmpty();
+    }
+
+    private static SiteView headerSite(long id, SiteHeaders headers) {
+        return new SiteView(id, List.of("app.example.test"), "app", true, null, false, null, false, false, false, null,
+                T0, T0, null, headers);
+    }
+
+    /** What the form sends for a forwarding site whose Headers section was left as a new site has it. */
+    private static SiteCommand withDefaultHeaders(SiteCommand command) {
+        return new SiteCommand(command.hostnames(), command.backend(), command.enabled(), command.https(),
+                command.websockets(), command.redirect(), HeadersCommand.DEFAULT);
+    }
+
+    private static String radio(String html, String value) {
+        Matcher radio = Pattern.compile("<input\\b[^>]*\\bname=\"action\"[^>]*\\bvalue=\"" + value + "\"[^>]*>")
+                .matcher(html);
+        assertThat(radio.find()).as("an action radio with value %s", value).isTrue();
+        return radio.group();
+    }
+
+    private static SiteView redirectSite(long id, SiteRedirect redirect) {
+        return new SiteView(id, List.of("old" + id + ".example.test"), null, true, null, false, null, false, false,
+                false, null, T0, T0, redirect, SiteHeaders.DEFAULT);
     }
 
     private static SiteView websocketSite(long id, Long idleTimeoutMs) {

@@ -1,8 +1,14 @@
 package dev.gatehouse.admin.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.gatehouse.admin.site.SiteCommand.HeaderRuleCommand;
+import dev.gatehouse.admin.site.SiteCommand.HeadersCommand;
+import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
 import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
+import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SiteRedirect;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -108,6 +114,148 @@ class SiteFormTest {
         assertThat(SiteForm.controlFor("hostnames[1]")).isEqualTo("hostnames[1]");
         assertThat(SiteForm.controlFor("hsts")).isEqualTo("hsts");
         assertThat(SiteForm.FIELDS).contains("websockets", "websocketIdleTimeoutMinutes");
+    }
+
+    // --- Action: forward or redirect ---
+
+    @Test
+    void aNewFormForwardsAndHasTheRedirectDefaultsReady() {
+        SiteForm form = new SiteForm();
+
+        assertThat(form.getAction()).isEqualTo(SiteForm.FORWARD);
+        assertThat(form.isRedirect()).isFalse();
+        assertThat(form.getRedirectStatus()).isEqualTo("301");
+        assertThat(form.isRedirectKeepPath()).isTrue();
+    }
+
+    /** action posted | command's backend | command's redirect target (empty = no redirect). */
+    @ParameterizedTest(name = "action ''{0}''")
+    @CsvSource(delimiter = '|', emptyValue = "", nullValues = "<null>", textBlock = """
+        forward  | app    | <null>
+        <null>   | app    | <null>
+        anything | app    | <null>
+        redirect | <null> | https://new.example.test
+        """)
+    void onlyTheChosenActionsFieldsAreSent(String action, String backend, String target) {
+        SiteForm form = form(false, "");
+        form.setAction(action);
+        form.setRedirectTarget("https://new.example.test");
+        form.setRedirectStatus("308");
+        form.setRedirectKeepPath(false);
+
+        SiteCommand command = form.toCommand();
+
+        assertThat(command.backend()).isEqualTo(backend);
+        assertThat(command.redirect()).isEqualTo(target == null ? null : new RedirectCommand(target, 308, false));
+        assertThat(command.headers()).as("a redirect site sends no headers: it keeps its rules")
+                .isEqualTo(target == null ? HeadersCommand.DEFAULT : null);
+    }
+
+    /** status posted | problem (empty = none). */
+    @ParameterizedTest(name = "status ''{0}''")
+    @CsvSource(delimiter = '|', emptyValue = "", nullValues = "<null>", textBlock = """
+        301    | <null>
+        ' 307' | <null>
+        ''     | <null>
+        999    | <null>
+        moved  | redirect status 'moved' must be 301, 302, 307 or 308
+        3O1    | redirect status '3O1' must be 301, 302, 307 or 308
+        """)
+    void aStatusThatIsNoNumberIsNamedWhileTheRangeIsLeftToTheValidator(String status, String problem) {
+        SiteForm form = form(false, "");
+        form.setAction(SiteForm.REDIRECT);
+        form.setRedirectStatus(status);
+
+        assertThat(form.redirectStatusProblem()).isEqualTo(problem);
+        form.setAction(SiteForm.FORWARD);
+        assertThat(form.redirectStatusProblem()).as("not judged while forwarding").isNull();
+    }
+
+    @Test
+    void aRedirectSiteFillsTheRedirectFieldsAndIsSentBackUnchanged() {
+        SiteView site = new SiteView(1, List.of("old.example.test"), null, true, null, false, null, false, false,
+                false, null, T0, T0, new SiteRedirect("https://new.example.test/x", 302, false), SiteHeaders.DEFAULT);
+
+        SiteForm form = SiteForm.from(site);
+
+        assertThat(form.isRedirect()).isTrue();
+        assertThat(form.getBackend()).isEmpty();
+        assertThat(form.getRedirectTarget()).isEqualTo("https://new.example.test/x");
+        assertThat(form.getRedirectStatus()).isEqualTo("302");
+        assertThat(form.isRedirectKeepPath()).isFalse();
+        assertThat(form.toCommand().redirect()).isEqualTo(new RedirectCommand("https://new.example.test/x", 302, false));
+        assertThat(form.toCommand().backend()).isNull();
+    }
+
+    @Test
+    void theServicesRedirectProblemsGoToTheirControls() {
+        assertThat(SiteForm.controlFor("redirect.target")).isEqualTo("redirectTarget");
+        assertThat(SiteForm.controlFor("redirect")).isEqualTo("redirectTarget");
+        assertThat(SiteForm.controlFor("redirect.status")).isEqualTo("redirectStatus");
+        assertThat(SiteForm.FIELDS).contains("action", "redirectTarget", "redirectStatus", "redirectKeepPath");
+    }
+
+    // --- Headers ---
+
+    @Test
+    void aSitesRulesBecomeRowsAndAreSentBackUnchanged() {
+        SiteHeaders headers = new SiteHeaders(false, List.of(new SiteHeaders.Rule("remove", "X-Debug", null)),
+                List.of(new SiteHeaders.Rule("set", "X-Frame-Options", "DENY")));
+        SiteView site = new SiteView(1, List.of("app.example.test"), "app", true, null, false, null, false, false,
+                false, null, T0, T0, null, headers);
+
+        SiteForm form = SiteForm.from(site);
+
+        assertThat(form.isPassHost()).isFalse();
+        assertThat(form.getRequestHeaders()).extracting("action", "name", "value")
+                .containsExactly(tuple("remove", "X-Debug", ""));
+        assertThat(form.toCommand().headers()).isEqualTo(new HeadersCommand(false,
+                List.of(new HeaderRuleCommand("remove", "X-Debug", "")),
+                List.of(new HeaderRuleCommand("set", "X-Frame-Options", "DENY"))));
+    }
+
+    @Test
+    void emptyRowsAreNoRulesAndProblemsPointAtTheRowsTheRulesCameFrom() {
+        SiteForm form = form(false, "");
+        form.addRule("request");
+        form.addRule("request");
+        form.getRequestHeaders().get(1).setName("X-A");
+        form.addRule("response");
+        form.addRule("response");
+        form.addRule("response");
+        form.getResponseHeaders().get(2).setValue("only a value");
+
+        HeadersCommand headers = form.toCommand().headers();
+
+        assertThat(headers.request()).containsExactly(new HeaderRuleCommand("set", "X-A", ""));
+        assertThat(headers.response()).containsExactly(new HeaderRuleCommand("set", "", "only a value"));
+        assertThat(form.ruleControlFor("requestHeaders[0].name")).isEqualTo("requestHeaders[1].name");
+        assertThat(form.ruleControlFor("requestHeaders[0].action")).isEqualTo("requestHeaders[1].action");
+        assertThat(form.ruleControlFor("requestHeaders[0]")).isEqualTo("requestHeaders[1].name");
+        assertThat(form.ruleControlFor("responseHeaders[0].value")).isEqualTo("responseHeaders[2].value");
+        assertThat(form.ruleControlFor("responseHeaders[5].name")).isEqualTo("responseHeaders");
+        assertThat(form.ruleControlFor("backend")).isNull();
+        assertThat(form.ruleControlFor(null)).isNull();
+    }
+
+    @Test
+    void addRuleAddsASetRowToTheNamedList() {
+        SiteForm form = new SiteForm();
+
+        form.addRule("response");
+
+        assertThat(form.getRequestHeaders()).isEmpty();
+        assertThat(form.getResponseHeaders()).singleElement().satisfies(row -> {
+            assertThat(row.getAction()).isEqualTo("set");
+            assertThat(row.getName()).isEmpty();
+        });
+        assertThat(form.isPassHost()).isTrue();
+    }
+
+    @Test
+    void theBinderMaySetEachRulesFieldsButNotTheListsThemselves() {
+        assertThat(SiteForm.BINDABLE).contains("passHost", "requestHeaders[*].name", "responseHeaders[*].value",
+                "requestHeaders[*].action", "action", "redirectTarget").doesNotContain("requestHeaders", "responseHeaders");
     }
 
     private static SiteForm form(boolean websockets, String minutes) {
