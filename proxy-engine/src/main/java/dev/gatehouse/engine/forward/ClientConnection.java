@@ -373,12 +373,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         } else {
             ProxyHeaders.addForwardingHeaders(headers, clientAddress, scheme, host,
                     siteHeaders.trusts(remoteAddress()), siteHeaders.forwardedHeader());
+            siteHeaders.applyToRequest(headers);
         }
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        if (siteHeaders != null) {
-            siteHeaders.applyToRequest(headers);
         }
         if (http10) {
             outgoing.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -441,9 +439,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         stopQueueTimer();
         beginOn(chosen);
         hostFor(chosen);
-        if (chosen == stickyServer) {
-            stickyCookie = null; // the client's cookie names this server already
-        }
         BackendConnection connection = pool.acquire(chosen);
         if (connection == null) {
             if (fromQueue) {
@@ -458,19 +453,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         connection.received = false;
         connection.headRequest = head;
         backend = connection;
-        if (!fromQueue) {
+        if (fromQueue) {
+            // What waited in the queue goes out as it would on a fresh connection.
+            onBackendConnected(connection);
+        } else {
             connection.ctx.write(request, connection.ctx.voidPromise());
             backendFlushPending = true;
-            return true;
-        }
-        for (Object msg : pending) {
-            connection.ctx.write(msg, connection.ctx.voidPromise());
-        }
-        pending.clear();
-        connection.ctx.flush();
-        resumeReads(PAUSE_CONNECTING);
-        if (requestDone) {
-            connection.startWaiting();
         }
         return true;
     }
@@ -527,7 +515,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private void beginOn(int chosen) {
         server = chosen;
         upstreamPool.servers.begin(chosen);
-        if (upstream.definition().balancing() == LoadBalancing.STICKY_COOKIE) {
+        // A client whose cookie names this server already needs no new one.
+        if (chosen != stickyServer && upstream.definition().balancing() == LoadBalancing.STICKY_COOKIE) {
             stickyCookie = BackendServers.STICKY_COOKIE + "=" + upstream.balancing().cookieToken(chosen)
                     + (secure ? "; Path=/; HttpOnly; SameSite=Lax; Secure" : "; Path=/; HttpOnly; SameSite=Lax");
         }
