@@ -48,6 +48,29 @@ final class AdminApi {
         return post(path, json).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
     }
 
+    /**
+     * POSTs a body the API must refuse: 400 as a problem detail whose message and one of whose field
+     * errors mention {@code message} on {@code field}, with nothing stored at {@code path} and no new
+     * config revision.
+     */
+    @SuppressWarnings("unchecked")
+    void expectRejected(String path, String json, String field, String message) {
+        String stored = json(path);
+        long revisionBefore = revision();
+        Map<String, Object> problem = post(path, json)
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(Map.class).returnResult().getResponseBody();
+        assertThat((String) problem.get("detail")).contains(message);
+        List<Map<String, String>> errors = (List<Map<String, String>>) problem.get("errors");
+        assertThat(errors).anySatisfy(error -> {
+            assertThat(error).containsEntry("field", field);
+            assertThat(error.get("message")).contains(message);
+        });
+        assertThat(json(path)).as("nothing stored").isEqualTo(stored);
+        assertThat(revision()).as("no new revision").isEqualTo(revisionBefore);
+    }
+
     long createBackend(String name, String... servers) {
         String list = String.join(",", java.util.Arrays.stream(servers).map(s -> "{\"address\":\"" + s + "\"}").toList());
         return id(create("/api/v1/backends", "{\"name\":\"" + name + "\",\"servers\":[" + list + "]}"));

@@ -233,24 +233,7 @@ class BackendBalancingApiTest {
         String name = name("bad");
         String body = "{\"name\":\"" + name + "\"," + (fields.startsWith("\"servers\"") ? fields
                 : fields + ",\"servers\":[\"" + originA.address() + "\"]") + "}";
-        String stored = api.json("/api/v1/backends");
-        long revision = api.revision();
-
-        @SuppressWarnings("unchecked")
-        Map<String, Object> problem = api.post("/api/v1/backends", body)
-                .expectStatus().isBadRequest()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody(Map.class).returnResult().getResponseBody();
-
-        assertThat((String) problem.get("detail")).contains(message);
-        @SuppressWarnings("unchecked")
-        List<Map<String, String>> errors = (List<Map<String, String>>) problem.get("errors");
-        assertThat(errors).anySatisfy(error -> {
-            assertThat(error).containsEntry("field", field);
-            assertThat(error.get("message")).contains(message);
-        });
-        assertThat(api.json("/api/v1/backends")).as("nothing stored").isEqualTo(stored);
-        assertThat(api.revision()).as("no new revision").isEqualTo(revision);
+        api.expectRejected("/api/v1/backends", body, field, message);
     }
 
     @Test
