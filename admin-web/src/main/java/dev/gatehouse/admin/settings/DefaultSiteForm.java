@@ -54,15 +54,7 @@ public class DefaultSiteForm {
 
     /** Why the posted status is not a number, or null when it is (or no redirect is chosen). */
     public String redirectStatusProblem() {
-        if (!isRedirect()) {
-            return null;
-        }
-        try {
-            redirectStatusCode();
-            return null;
-        } catch (NumberFormatException e) {
-            return "redirect status '" + redirectStatus + "' must be 301, 302, 307 or 308";
-        }
+        return isRedirect() ? RedirectValidator.statusTextProblem(redirectStatus) : null;
     }
 
     /** The control that shows a problem the service found with a field of {@link #toCommand()}'s command. */
@@ -71,8 +63,7 @@ public class DefaultSiteForm {
     }
 
     private Integer redirectStatusCode() {
-        String text = redirectStatus == null ? "" : redirectStatus.trim();
-        return text.isEmpty() ? null : Integer.valueOf(text);
+        return RedirectValidator.parseStatus(redirectStatus);
     }
 
     public String getAction() {

@@ -22,6 +22,22 @@ public final class RedirectValidator {
     }
 
     /** @param prefix the field the redirect sits in, e.g. {@code redirect} */
+    /** A status as typed in a form: null when blank (the default applies). */
+    public static Integer parseStatus(String text) {
+        String trimmed = text == null ? "" : text.trim();
+        return trimmed.isEmpty() ? null : Integer.valueOf(trimmed);
+    }
+
+    /** Why a status typed in a form is not a number, or null; the range is checked with the rest. */
+    public static String statusTextProblem(String text) {
+        try {
+            parseStatus(text);
+            return null;
+        } catch (NumberFormatException e) {
+            return "redirect status '" + text + "' must be 301, 302, 307 or 308";
+        }
+    }
+
     public static List<FieldProblem> problems(String prefix, RedirectCommand command) {
         List<FieldProblem> problems = new ArrayList<>();
         String target = command.target() == null ? null : command.target().trim();

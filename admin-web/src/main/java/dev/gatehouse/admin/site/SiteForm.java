@@ -266,20 +266,11 @@ public class SiteForm {
 
     /** Why the posted status is not a number, or null when it is (or the site forwards); the range is the validator's. */
     public String redirectStatusProblem() {
-        if (!isRedirect()) {
-            return null;
-        }
-        try {
-            redirectStatusCode();
-            return null;
-        } catch (NumberFormatException e) {
-            return "redirect status '" + redirectStatus + "' must be 301, 302, 307 or 308";
-        }
+        return isRedirect() ? RedirectValidator.statusTextProblem(redirectStatus) : null;
     }
 
     private Integer redirectStatusCode() {
-        String text = redirectStatus == null ? "" : redirectStatus.trim();
-        return text.isEmpty() ? null : Integer.valueOf(text);
+        return RedirectValidator.parseStatus(redirectStatus);
     }
 
     /** Why the typed idle timeout is not a number of minutes, or null when it is (or WebSockets are off). */
