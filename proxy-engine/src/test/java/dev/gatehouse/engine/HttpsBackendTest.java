@@ -1,7 +1,9 @@
 package dev.gatehouse.engine;
 
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.balancing.ServerStatus;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.tls.TestCertificates;
@@ -22,6 +24,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -29,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.gatehouse.engine.Snapshots.site;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** https backends: TLS towards the server, SNI, certificate verification on and off. */
 class HttpsBackendTest {
@@ -166,5 +170,21 @@ class HttpsBackendTest {
         } finally {
             plain.close();
         }
+    }
+
+    @Test
+    void activeHealthChecksReachAnHttpsServerOverTls() {
+        BackendDefinition backend = new BackendDefinition("app", List.of(
+                new ServerDefinition("127.0.0.1", origin.port()).withTls(false, "backend.internal")))
+                .withHealthCheck(HealthCheckDefinition.of("/health").withInterval(Duration.ofMillis(200), Duration.ofMillis(150)));
+        ApplyResult result = engine.apply(new ConfigSnapshot(++revision, List.of(backend), List.of(site("1", "app.test", "app"))));
+        assertThat(result.outcome()).as(result.errors().toString()).isEqualTo(ApplyResult.Outcome.APPLIED);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            ServerStatus status = engine.backendStatus().get("app").get(0);
+            assertThat(status.lastCheck()).isNotNull();
+            assertThat(status.lastCheck().status()).as(String.valueOf(status.lastCheck())).isEqualTo(200);
+            assertThat(status.state()).isEqualTo("up");
+        });
+        assertThat(origin.serverNames).contains("backend.internal");
     }
 }

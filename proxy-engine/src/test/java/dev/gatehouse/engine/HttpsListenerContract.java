@@ -235,6 +235,16 @@ abstract class HttpsListenerContract {
         }
     }
 
+    @Test
+    void h2loadOverTlsNegotiatesH2AndEveryRequestSucceeds() {
+        // An IP in the URL: h2load sends no SNI (default certificate, which it does not verify); :authority routes.
+        Tools.Result run = Tools.run(List.of(Tools.H2LOAD, "-n", "2000", "-c", "4", "-m", "10", "-H", ":authority: a.test",
+                "https://127.0.0.1:" + httpsPort + "/h2load"));
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.stdout()).as(run.all()).contains("Application protocol: h2")
+                .contains("2000 succeeded, 0 failed").contains("status codes: 2000 2xx");
+    }
+
     // ------------------------------------------------------------------ X-Forwarded-Proto
 
     @Test

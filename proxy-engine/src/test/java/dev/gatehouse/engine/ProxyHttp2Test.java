@@ -101,6 +101,15 @@ class ProxyHttp2Test {
     }
 
     @Test
+    void h2loadWithPriorKnowledgeGetsEveryRequestAnswered() {
+        Tools.Result run = Tools.run(List.of(Tools.H2LOAD, "-n", "3000", "-c", "4", "-m", "10", "-H", ":authority: a.test",
+                "http://127.0.0.1:" + engine.httpPort() + "/h2load"));
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.stdout()).as(run.all()).contains("Application protocol: h2c")
+                .contains("3000 succeeded, 0 failed").contains("status codes: 3000 2xx");
+    }
+
+    @Test
     void curlPriorKnowledgeReachesTheOriginOverHttp11WithForwardingHeaders() throws Exception {
         int before = origin.requests.get();
         String out = curl("--http2-prior-knowledge", "-D", "-", "-H", "x-client: yes",

@@ -15,6 +15,9 @@ final class Tools {
 
     static final String CURL = "/usr/bin/curl";
     static final String OPENSSL = "/usr/bin/openssl";
+    /** HTTP/2 load generator from Debian's nghttp2-client, which also has the nghttp client. */
+    static final String H2LOAD = "/usr/bin/h2load";
+    static final String NGHTTP = "/usr/bin/nghttp";
 
     record Result(int exitCode, String stdout, String stderr) {
         String all() {

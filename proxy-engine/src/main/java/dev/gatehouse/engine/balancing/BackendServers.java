@@ -72,13 +72,9 @@ public final class BackendServers {
         PassiveHealthDefinition passive = definition.passiveHealth();
         this.maxFailures = passive.maxFailures();
         this.ejectForNanos = Math.max(1, passive.ejectFor().toNanos());
-        String[] hostHeaders = new String[servers.length];
-        for (int i = 0; i < servers.length; i++) {
-            hostHeaders[i] = servers[i].address();
-        }
         this.checker = definition.healthCheck() == null || probe == null ? null
-                : new HealthChecker(definition.name(), definition.healthCheck(), probe, addresses, hostHeaders, health,
-                this::republish);
+                : new HealthChecker(definition.name(), definition.healthCheck(), definition.protocol(), probe, addresses,
+                servers, health, this::republish);
         republish();
     }
 

@@ -1,6 +1,8 @@
 package dev.gatehouse.engine.balancing;
 
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.ServerDefinition;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -22,21 +24,24 @@ final class HealthChecker {
 
     private final String backend;
     private final HealthCheckDefinition check;
+    private final BackendProtocol protocol;
     private final HealthProbe probe;
     private final InetSocketAddress[] servers;
-    private final String[] hostHeaders;
+    private final ServerDefinition[] definitions;
     private final ServerHealth[] health;
     private final Runnable onVerdictChange;
     private final ScheduledFuture<?>[] timers;
     private volatile boolean stopped;
 
-    HealthChecker(String backend, HealthCheckDefinition check, HealthProbe probe, InetSocketAddress[] servers,
-                  String[] hostHeaders, ServerHealth[] health, Runnable onVerdictChange) {
+    HealthChecker(String backend, HealthCheckDefinition check, BackendProtocol protocol, HealthProbe probe,
+                  InetSocketAddress[] servers, ServerDefinition[] definitions, ServerHealth[] health,
+                  Runnable onVerdictChange) {
         this.backend = backend;
         this.check = check;
+        this.protocol = protocol;
         this.probe = probe;
         this.servers = servers;
-        this.hostHeaders = hostHeaders;
+        this.definitions = definitions;
         this.health = health;
         this.onVerdictChange = onVerdictChange;
         this.timers = new ScheduledFuture<?>[servers.length];
@@ -75,13 +80,13 @@ final class HealthChecker {
         if (stopped) {
             return;
         }
-        probe.probe(servers[server], hostHeaders[server], check, result -> {
+        probe.probe(servers[server], definitions[server], protocol, check, result -> {
             if (stopped) {
                 return;
             }
             boolean wasUp = health[server].checkUp();
             if (health[server].recordCheck(result, check)) {
-                log.info("backend {} server {} is {} ({})", backend, hostHeaders[server], wasUp ? "DOWN" : "UP again",
+                log.info("backend {} server {} is {} ({})", backend, definitions[server].address(), wasUp ? "DOWN" : "UP again",
                         result.good() ? "status " + result.status()
                                 : result.error() != null ? result.error() : "status " + result.status());
                 onVerdictChange.run();

@@ -24,12 +24,15 @@ import java.util.List;
  *     body. A POST is never sent twice. Retries also draw on a budget of about a fifth of the
  *     backend's requests, so they cannot multiply the load during an outage.
  * @param pool idle timeout and per-server connection limit with its wait queue; default
- *     {@link ConnectionPoolDefinition#DEFAULT} (30 s idle, no limit)
+ *     {@link ConnectionPoolDefinition#DEFAULT} (30 s idle, no limit). With {@link BackendProtocol#HTTP2}
+ *     the limit counts requests (streams) per server, and an idle connection is one without streams
+ * @param protocol what the servers speak; default (null) {@link BackendProtocol#HTTP1}.
+ *     {@link BackendProtocol#HTTP2} for gRPC services and other HTTP/2-only servers
  */
 public record BackendDefinition(String name, List<ServerDefinition> servers, Duration connectTimeout,
                                 Duration responseTimeout, LoadBalancing balancing,
                                 HealthCheckDefinition healthCheck, PassiveHealthDefinition passiveHealth,
-                                int maxRetries, ConnectionPoolDefinition pool) {
+                                int maxRetries, ConnectionPoolDefinition pool, BackendProtocol protocol) {
 
     /** Default for {@link #connectTimeout()}: 5 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -47,6 +50,14 @@ public record BackendDefinition(String name, List<ServerDefinition> servers, Dur
         balancing = balancing == null ? LoadBalancing.ROUND_ROBIN : balancing;
         passiveHealth = passiveHealth == null ? PassiveHealthDefinition.DEFAULT : passiveHealth;
         pool = pool == null ? ConnectionPoolDefinition.DEFAULT : pool;
+        protocol = protocol == null ? BackendProtocol.HTTP1 : protocol;
+    }
+
+    /** An HTTP/1.1 backend. */
+    public BackendDefinition(String name, List<ServerDefinition> servers, Duration connectTimeout, Duration responseTimeout,
+                             LoadBalancing balancing, HealthCheckDefinition healthCheck,
+                             PassiveHealthDefinition passiveHealth, int maxRetries, ConnectionPoolDefinition pool) {
+        this(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, null);
     }
 
     /** A backend with the default connection pool (30 s idle timeout, no connection limit). */
@@ -67,26 +78,30 @@ public record BackendDefinition(String name, List<ServerDefinition> servers, Dur
     }
 
     public BackendDefinition withBalancing(LoadBalancing balancing) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, protocol);
     }
 
     public BackendDefinition withHealthCheck(HealthCheckDefinition healthCheck) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, protocol);
     }
 
     public BackendDefinition withPassiveHealth(PassiveHealthDefinition passiveHealth) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, protocol);
     }
 
     public BackendDefinition withMaxRetries(int maxRetries) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, protocol);
     }
 
     public BackendDefinition withPool(ConnectionPoolDefinition pool) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, protocol);
+    }
+
+    public BackendDefinition withProtocol(BackendProtocol protocol) {
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, protocol);
     }
 
     public BackendDefinition withServers(List<ServerDefinition> servers) {
-        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool);
+        return new BackendDefinition(name, servers, connectTimeout, responseTimeout, balancing, healthCheck, passiveHealth, maxRetries, pool, protocol);
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * One keep-alive connection to a backend server, living on one event loop: the last handler of its
  * pipeline (after a {@link BackendResponseDecoder} and an {@link HttpRequestEncoder}). While an exchange uses it, it hands every event to
  * its {@link ClientConnection owner}; while idle it sits in its {@link NettyBackendPool.LoopPool}.
+ * For an HTTP/2 backend it is one stream instead (a child channel of its {@link #session}, after an
+ * {@link Http2BackendStreamCodec}): same events, one exchange, never pooled.
  *
  * <p>One lazily re-armed timer per connection covers both timeouts: the backend's response timeout
  * (from the request being sent to the response headers, and then between reads of the body, like
@@ -33,6 +35,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
 
     final NettyBackendPool.LoopPool pool;
     final int server;
+    /** The HTTP/2 connection this stream belongs to; null for an HTTP/1.1 connection. */
+    Http2BackendSession session;
+    /** As a stream: counted open on its session until it closes. */
+    private boolean streamCounted;
     Channel channel;
     ChannelHandlerContext ctx;
     /** The client connection using this one, or null while idle or given up. */
@@ -65,6 +71,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.channel = ctx.channel();
+        if (session != null) {
+            ctx.pipeline().addBefore(ctx.name(), "h2-stream-codec", new Http2BackendStreamCodec(session.scheme()));
+            return;
+        }
         SslContext tls = pool.backend.tls[server];
         if (tls != null) {
             ServerDefinition definition = pool.backend.definitions[server];
@@ -118,6 +128,28 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
         }
     }
 
+    /** As a stream: it is open, the request may go out. */
+    void streamOpened() {
+        connecting = false;
+        streamCounted = true;
+        ClientConnection client = owner;
+        if (client == null) {
+            channel.close(); // the client went away meanwhile
+        } else {
+            client.onBackendConnected(this);
+        }
+    }
+
+    /** As a stream: its HTTP/2 connection could not be set up, or the stream could not be opened. */
+    void connectFailed(Throwable cause) {
+        connecting = false;
+        ClientConnection client = owner;
+        if (client != null) {
+            owner = null;
+            client.onBackendConnectFailed(this, cause);
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ClientConnection client = owner;
@@ -150,6 +182,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
+        if (streamCounted) {
+            streamCounted = false;
+            session.streamClosed();
+        }
         if (connecting) {
             return; // still connecting or handshaking: the connect outcome reports it
         }

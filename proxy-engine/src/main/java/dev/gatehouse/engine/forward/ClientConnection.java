@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -357,8 +359,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
                 headers.set(HttpHeaderNames.HOST, host);
             }
         }
-        boolean websocket = websocketIdleNanos > 0 && !http2 && isWebsocketUpgrade(outgoing);
+        boolean http2Backend = pool.backend.http2;
+        // WebSockets need an HTTP/1.1 backend: the upgrade has no HTTP/2 form this proxy speaks.
+        boolean websocket = websocketIdleNanos > 0 && !http2 && !http2Backend && isWebsocketUpgrade(outgoing);
+        // "te: trailers" is the one TE HTTP/2 allows, and gRPC servers insist on it.
+        boolean teTrailers = http2Backend && headers.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
         ProxyHeaders.removeHopByHop(headers);
+        if (teTrailers) {
+            headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        }
         if (websocket) {
             // The one upgrade passed on: the site allows it. Never h2c or anything else.
             headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -906,7 +915,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             tunnelToClient(connection, msg);
             return;
         }
-        if (msg instanceof HttpResponse response) {
+        if (msg instanceof FullHttpResponse whole && !http2 && connection.session != null) {
+            // An HTTP/2 backend's answer that ended with its headers: an HTTP/1 client gets a head and its end.
+            onResponseHead(new DefaultHttpResponse(whole.protocolVersion(), whole.status(), whole.headers()));
+            if (backend == connection) {
+                onResponseContent(connection, new DefaultLastHttpContent(whole.content(), whole.trailingHeaders()));
+            } else {
+                whole.release();
+            }
+        } else if (msg instanceof HttpResponse response) {
             onResponseHead(response);
             if (msg instanceof HttpContent content && backend == connection) {
                 onResponseContent(connection, content);
@@ -990,6 +1007,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         responseStarted = true;
+        if (http2 && response instanceof LastHttpContent) {
+            // Headers that end the stream (gRPC's trailers-only answer) must stay one HEADERS frame
+            // with END_STREAM: onResponseContent writes the whole message as the response's end.
+            return;
+        }
         ctx.write(response, ctx.voidPromise());
         clientFlushPending = true;
     }

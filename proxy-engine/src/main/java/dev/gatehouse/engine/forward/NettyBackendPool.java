@@ -2,6 +2,7 @@ package dev.gatehouse.engine.forward;
 
 import dev.gatehouse.engine.balancing.LoopServerState;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.ServerDefinition;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -40,6 +41,8 @@ final class NettyBackendPool implements BackendPool {
     /** Per server, the client TLS context of an https server, else null. */
     final SslContext[] tls;
     final ServerDefinition[] definitions;
+    /** The servers speak HTTP/2: requests are streams of one {@link Http2BackendSession} per server and loop. */
+    final boolean http2;
     /** Requests in flight per server over all loops; only counted when the backend has a limit. */
     final AtomicIntegerArray limited;
     final int maxPerServer;
@@ -58,10 +61,11 @@ final class NettyBackendPool implements BackendPool {
         this.responseTimeoutNanos = Math.max(1, backend.responseTimeout().toNanos());
         this.idleTimeoutNanos = Math.max(1, backend.pool().idleTimeout().toNanos());
         this.definitions = backend.servers().toArray(ServerDefinition[]::new);
+        this.http2 = backend.protocol() == BackendProtocol.HTTP2;
         this.tls = new SslContext[definitions.length];
         for (int i = 0; i < definitions.length; i++) {
             if (definitions[i].tls()) {
-                tls[i] = BackendTls.context(definitions[i].verifyTls());
+                tls[i] = BackendTls.context(definitions[i].verifyTls(), http2);
             }
         }
         this.maxPerServer = backend.pool().maxConnectionsPerServer();
@@ -247,6 +251,8 @@ final class NettyBackendPool implements BackendPool {
         final LoopServerState servers;
         private final ArrayDeque<BackendConnection>[] idle;
         private final Bootstrap[] bootstraps;
+        /** HTTP/2 backends: the session new requests to each server go to, or null. */
+        private final Http2BackendSession[] sessions;
         private boolean closed;
         /** Requests of this loop waiting for a slot under the backend's connection limit, oldest first. */
         private final ArrayDeque<ClientConnection> waiting = new ArrayDeque<>();
@@ -264,6 +270,7 @@ final class NettyBackendPool implements BackendPool {
             this.servers = new LoopServerState(servers);
             this.idle = new ArrayDeque[servers];
             this.bootstraps = new Bootstrap[servers];
+            this.sessions = backend.http2 ? new Http2BackendSession[servers] : null;
             for (int i = 0; i < servers; i++) {
                 idle[i] = new ArrayDeque<>();
             }
@@ -348,7 +355,10 @@ final class NettyBackendPool implements BackendPool {
             }
         }
 
-        /** The most recently used live idle connection to the server, or null (connect a new one). */
+        /**
+         * The most recently used live idle connection to the server, or null (connect a new one).
+         * Always null for HTTP/2 backends: each request opens a stream through {@link #connect}.
+         */
         BackendConnection acquire(int server) {
             ArrayDeque<BackendConnection> connections = idle[server];
             BackendConnection connection;
@@ -369,7 +379,25 @@ final class NettyBackendPool implements BackendPool {
          * backend first.
          */
         void connect(BackendConnection connection) {
-            Bootstrap bootstrap = bootstraps[connection.server];
+            if (sessions != null) {
+                Http2BackendSession session = sessions[connection.server];
+                if (session == null || !session.takesStreams()) {
+                    session = new Http2BackendSession(this, connection.server);
+                    sessions[connection.server] = session;
+                    servers.opened(connection.server);
+                    session.connecting(bootstrap(connection.server).handler(session).connect());
+                }
+                connection.session = session;
+                session.open(connection);
+                return;
+            }
+            servers.opened(connection.server);
+            // Safe to reuse: the handler is read synchronously by connect(), and only this loop uses it.
+            bootstrap(connection.server).handler(connection).connect().addListener(connection);
+        }
+
+        private Bootstrap bootstrap(int server) {
+            Bootstrap bootstrap = bootstraps[server];
             if (bootstrap == null) {
                 bootstrap = new Bootstrap()
                         .group(loop.loop())
@@ -379,16 +407,35 @@ final class NettyBackendPool implements BackendPool {
                         .option(ChannelOption.TCP_NODELAY, true)
                         .option(ChannelOption.SO_KEEPALIVE, true)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, NettyForwarder.WRITE_BUFFER)
-                        .remoteAddress(backend.servers[connection.server]);
-                bootstraps[connection.server] = bootstrap;
+                        .remoteAddress(backend.servers[server]);
+                bootstraps[server] = bootstrap;
             }
-            servers.opened(connection.server);
-            // Safe to reuse: the handler is read synchronously by connect(), and only this loop uses it.
-            bootstrap.handler(connection).connect().addListener(connection);
+            return bootstrap;
+        }
+
+        /** An HTTP/2 session stopped taking streams: new requests get a new one. */
+        void sessionEnded(Http2BackendSession session) {
+            if (sessions[session.server] == session) {
+                sessions[session.server] = null;
+            }
+        }
+
+        /** True while {@code session} is where new requests to its server go. */
+        boolean isCurrent(Http2BackendSession session) {
+            return sessions[session.server] == session;
+        }
+
+        boolean isClosed() {
+            return closed;
         }
 
         /** Takes back a connection whose exchange ended cleanly; closes it when it cannot be kept. */
         void release(BackendConnection connection) {
+            if (connection.session != null) {
+                // A stream serves one request; it has ended both ways, so this only tidies up.
+                connection.channel.close();
+                return;
+            }
             ArrayDeque<BackendConnection> connections = idle[connection.server];
             if (closed || !connection.channel.isActive() || connections.size() >= MAX_IDLE_PER_SERVER_PER_LOOP) {
                 connection.channel.close();
@@ -409,6 +456,14 @@ final class NettyBackendPool implements BackendPool {
 
         void close() {
             closed = true;
+            if (sessions != null) {
+                for (int i = 0; i < sessions.length; i++) {
+                    if (sessions[i] != null) {
+                        sessions[i].close();
+                        sessions[i] = null;
+                    }
+                }
+            }
             for (ArrayDeque<BackendConnection> connections : idle) {
                 BackendConnection connection;
                 while ((connection = connections.pollLast()) != null) {

@@ -2,7 +2,24 @@ package dev.gatehouse.engine.forward;
 
 import dev.gatehouse.engine.balancing.HealthProbe;
 import dev.gatehouse.engine.balancing.ServerHealth.CheckResult;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.ServerDefinition;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,8 +40,9 @@ import java.util.function.Consumer;
 
 /**
  * Active health checks over the engine's own transport: a fresh connection per check (a pooled
- * one would test the pool, not the server), {@code GET path HTTP/1.1} with {@code Connection: close},
- * judged by the status line alone. Everything runs on one event loop.
+ * one would test the pool, not the server), over TLS for https servers, {@code GET path HTTP/1.1}
+ * with {@code Connection: close} judged by the status line alone, or for an HTTP/2 backend one
+ * {@code GET} stream judged by its {@code :status}. Everything runs on one event loop.
  */
 final class NettyHealthProbe implements HealthProbe {
 
@@ -45,11 +63,10 @@ final class NettyHealthProbe implements HealthProbe {
     }
 
     @Override
-    public void probe(InetSocketAddress server, String hostHeader, HealthCheckDefinition check, Consumer<CheckResult> done) {
+    public void probe(InetSocketAddress address, ServerDefinition server, BackendProtocol protocol,
+                      HealthCheckDefinition check, Consumer<CheckResult> done) {
+        boolean http2 = protocol == BackendProtocol.HTTP2;
         Check attempt = new Check(check, done, System.nanoTime());
-        byte[] request = ("GET " + check.path() + " HTTP/1.1\r\nHost: " + hostHeader
-                + "\r\nUser-Agent: Gatehouse-HealthCheck\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
         attempt.timer = loop.schedule(() -> attempt.fail("no answer within " + check.timeout().toMillis() + " ms"),
                 check.timeout().toNanos(), TimeUnit.NANOSECONDS);
         ChannelFuture connect = new Bootstrap()
@@ -58,14 +75,93 @@ final class NettyHealthProbe implements HealthProbe {
                 .resolver(forwarder.resolver())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, check.timeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(attempt)
-                .connect(server);
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (server.tls()) {
+                            SslContext tls = BackendTls.context(server.verifyTls(), http2);
+                            String name = server.effectiveTlsServerName();
+                            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(),
+                                    name != null ? name : server.host(), server.port()));
+                        }
+                        if (http2) {
+                            channel.pipeline().addLast(Http2FrameCodecBuilder.forClient()
+                                    .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build());
+                            channel.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                        } else {
+                            channel.pipeline().addLast(attempt);
+                        }
+                    }
+                })
+                .connect(address);
         attempt.channel = connect.channel();
         connect.addListener(f -> {
-            if (f.isSuccess()) {
-                connect.channel().writeAndFlush(Unpooled.wrappedBuffer(request));
-            } else {
+            if (!f.isSuccess()) {
                 attempt.fail("connect failed: " + rootMessage(f.cause()));
+                return;
+            }
+            SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
+                send(connect.channel(), server, http2, check, attempt);
+                return;
+            }
+            tls.handshakeFuture().addListener(handshake -> {
+                if (!handshake.isSuccess()) {
+                    attempt.fail("TLS handshake failed: " + rootMessage(handshake.cause()));
+                } else if (http2 && !ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
+                    attempt.fail("the server did not agree to HTTP/2");
+                } else {
+                    send(connect.channel(), server, http2, check, attempt);
+                }
+            });
+        });
+    }
+
+    private static void send(Channel channel, ServerDefinition server, boolean http2, HealthCheckDefinition check, Check attempt) {
+        if (!http2) {
+            byte[] request = ("GET " + check.path() + " HTTP/1.1\r\nHost: " + server.address()
+                    + "\r\nUser-Agent: Gatehouse-HealthCheck\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            channel.writeAndFlush(Unpooled.wrappedBuffer(request));
+            return;
+        }
+        Http2Headers headers = new DefaultHttp2Headers()
+                .method(HttpMethod.GET.asciiName())
+                .scheme(server.tls() ? "https" : "http")
+                .path(check.path())
+                .authority(server.address());
+        headers.add(HttpHeaderNames.USER_AGENT, "Gatehouse-HealthCheck");
+        new Http2StreamChannelBootstrap(channel).handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+                ctx.fireChannelActive();
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                try {
+                    if (msg instanceof Http2HeadersFrame response) {
+                        CharSequence status = response.headers().status();
+                        int code = status == null ? -1 : HttpResponseStatus.parseLine(status).code();
+                        if (code >= 200) {
+                            attempt.judge(code);
+                        }
+                    }
+                } catch (IllegalArgumentException notAStatus) {
+                    attempt.fail("the answer is not HTTP");
+                } finally {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                attempt.fail("the stream closed without a status");
+            }
+        }).open().addListener(f -> {
+            if (!f.isSuccess()) {
+                attempt.fail("could not open an HTTP/2 stream: " + rootMessage(f.cause()));
             }
         });
     }
@@ -141,6 +237,10 @@ final class NettyHealthProbe implements HealthProbe {
                 fail("the answer is not HTTP");
                 return;
             }
+            judge(status);
+        }
+
+        void judge(int status) {
             boolean good = status >= check.expectedStatusMin() && status <= check.expectedStatusMax();
             report(new CheckResult(good, status, good ? null : "status " + status + " is outside "
                     + check.expectedStatusMin() + "-" + check.expectedStatusMax(), elapsedMillis(), System.currentTimeMillis()));
