@@ -6,10 +6,14 @@ import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.forward.NettyForwarder;
 import dev.gatehouse.engine.forward.Upstream;
+import dev.gatehouse.engine.policy.RateLimiter;
+import dev.gatehouse.engine.routing.AddressRanges;
 import dev.gatehouse.engine.routing.RoutingTable;
 import dev.gatehouse.engine.routing.RoutingTableCompiler;
+import dev.gatehouse.engine.stream.StreamCompiler;
+import dev.gatehouse.engine.stream.StreamListeners;
+import dev.gatehouse.engine.stream.StreamStatus;
 import dev.gatehouse.engine.tls.CertificateTable;
-import dev.gatehouse.engine.tls.TlsContexts;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
@@ -30,6 +34,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +67,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * backends whose definition did not change, opening pools for new or changed ones), then one
  * reference is swapped. Pools of removed or changed backends close once their in-flight requests have
  * finished. Applies are serialised by a lock that only the admin side takes.
+ *
+ * <p>TCP streams ({@link StreamListeners}) listen on ports of their own, on loops of the same loop
+ * resources, and take part in the same transaction: the ports of new streams are bound before the
+ * swap (a port that cannot be bound rejects the apply), removed streams stop listening after it.
  */
 public final class ProxyEngine implements AutoCloseable {
 
@@ -79,8 +88,11 @@ public final class ProxyEngine implements AutoCloseable {
     private final EngineSettings settings;
     private final LoopResources loops;
     private final NettyForwarder forwarder;
+    private final StreamListeners streams;
     private final AtomicReference<LiveConfig> live;
     private final ReentrantLock applyLock = new ReentrantLock();
+    /** Each site's rate limiter by site id, kept across applies that leave its limit unchanged; guarded by applyLock. */
+    private Map<String, RateLimiter> rateLimiters = Map.of();
     private final DisposableServer server;
     private final int boundPort;
     /** Null when there is no HTTPS listener. */
@@ -88,11 +100,12 @@ public final class ProxyEngine implements AutoCloseable {
     private final int boundHttpsPort;
     private volatile boolean running;
 
-    private ProxyEngine(EngineSettings settings, LoopResources loops, NettyForwarder forwarder,
+    private ProxyEngine(EngineSettings settings, LoopResources loops, NettyForwarder forwarder, StreamListeners streams,
                         AtomicReference<LiveConfig> live, DisposableServer server, DisposableServer httpsServer) {
         this.settings = settings;
         this.loops = loops;
         this.forwarder = forwarder;
+        this.streams = streams;
         this.live = live;
         this.server = server;
         this.boundPort = ((InetSocketAddress) server.address()).getPort();
@@ -116,6 +129,7 @@ public final class ProxyEngine implements AutoCloseable {
         CertificateTable certificates = startCertificates(settings);
         LoopResources loops = LoopResources.create("gatehouse-http", settings.eventLoopThreads(), true);
         NettyForwarder forwarder = null;
+        StreamListeners streams = null;
         DisposableServer server = null;
         String binding = "HTTP";
         int bindingPort = settings.httpPort();
@@ -126,6 +140,7 @@ public final class ProxyEngine implements AutoCloseable {
             NettyForwarder handlers = new NettyForwarder(group, loops.onChannelClass(SocketChannel.class, group),
                     loops.onChannelClass(DatagramChannel.class, group), router);
             forwarder = handlers;
+            streams = new StreamListeners(loops, settings.host());
             server = listener(loops, settings.host(), settings.httpPort())
                     .doOnChannelInit((observer, channel, remoteAddress) -> handlers.initClientChannel(channel))
                     .bindNow(BIND_TIMEOUT);
@@ -140,7 +155,7 @@ public final class ProxyEngine implements AutoCloseable {
                         .doOnChannelInit((observer, channel, remoteAddress) -> handlers.initClientChannel(channel, sni))
                         .bindNow(BIND_TIMEOUT);
             }
-            ProxyEngine engine = new ProxyEngine(settings, loops, handlers, live, server, httpsServer);
+            ProxyEngine engine = new ProxyEngine(settings, loops, handlers, streams, live, server, httpsServer);
             int publicHttps = settings.publicHttpsPort() != 0 ? settings.publicHttpsPort()
                     : httpsServer != null ? engine.boundHttpsPort : settings.httpsPort();
             router.redirectToPort(publicHttps);
@@ -158,6 +173,9 @@ public final class ProxyEngine implements AutoCloseable {
             }
             if (forwarder != null) {
                 forwarder.dispose();
+            }
+            if (streams != null) {
+                streams.close();
             }
             loops.disposeLater(Duration.ZERO, LOOP_SHUTDOWN_TIMEOUT).block(LOOP_SHUTDOWN_TIMEOUT.multipliedBy(2));
             throw new EngineStartException(describeStartFailure(binding, bindingPort, settings.host(), e), e);
@@ -179,7 +197,7 @@ public final class ProxyEngine implements AutoCloseable {
             return CertificateTable.disabled();
         }
         try {
-            return CertificateTable.initial(TlsContexts.build(settings.defaultCertificate(), provider), provider);
+            return CertificateTable.initial(settings.defaultCertificate(), provider);
         } catch (IllegalArgumentException e) {
             throw new EngineStartException("cannot start HTTPS on port " + settings.httpsPort() + ": the default certificate '"
                     + settings.defaultCertificate().name() + "' was refused: " + e.getMessage(), e);
@@ -256,6 +274,10 @@ public final class ProxyEngine implements AutoCloseable {
      */
     public ApplyResult validate(ConfigSnapshot snapshot) {
         List<ConfigError> errors = validateAll(snapshot, live.get().certificates());
+        if (errors.isEmpty()) {
+            // Whether a new stream's port can be bound is only known by trying; apply binds it for real.
+            errors.addAll(streams.checkBindable(snapshot.streams()));
+        }
         long liveRevision = live.get().revision();
         return errors.isEmpty()
                 ? new ApplyResult(Outcome.VALID, liveRevision, List.of())
@@ -292,8 +314,9 @@ public final class ProxyEngine implements AutoCloseable {
         }
     }
 
-    private static List<ConfigError> validateAll(ConfigSnapshot snapshot, CertificateTable certificates) {
+    private List<ConfigError> validateAll(ConfigSnapshot snapshot, CertificateTable certificates) {
         List<ConfigError> errors = RoutingTableCompiler.validate(snapshot);
+        errors.addAll(StreamCompiler.validate(snapshot, reservedPorts()));
         if (errors.isEmpty()) {
             certificates.check(snapshot.certificates()).forEach((name, problem) ->
                     errors.add(new ConfigError("certificate " + name, "certificateChainPem", problem)));
@@ -305,6 +328,7 @@ public final class ProxyEngine implements AutoCloseable {
         Map<String, Upstream> previous = current.table().backends();
         Set<Upstream> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Upstream> opened = new ArrayList<>();
+        Map<String, RateLimiter> usedLimiters = new HashMap<>();
         RoutingTable<Upstream> table;
         CertificateTable certificates;
         try {
@@ -318,6 +342,13 @@ public final class ProxyEngine implements AutoCloseable {
                 Upstream fresh = Upstream.open(definition, forwarder, old);
                 opened.add(fresh);
                 return fresh;
+            }, site -> {
+                // Same limit, same limiter: an unrelated apply must not hand every client a fresh budget.
+                RateLimiter old = rateLimiters.get(site.id());
+                RateLimiter limiter = old != null && old.definition().equals(site.policies().rateLimit())
+                        ? old : new RateLimiter(site.policies().rateLimit());
+                usedLimiters.put(site.id(), limiter);
+                return limiter;
             }).table();
         } catch (RuntimeException e) {
             opened.forEach(Upstream::retire);
@@ -325,17 +356,31 @@ public final class ProxyEngine implements AutoCloseable {
             return new ApplyResult(Outcome.REJECTED, current.revision(),
                     List.of(new ConfigError("engine", "backends", "could not prepare backend connections: " + rootMessage(e))));
         }
+        // New streams' ports are bound now, off to the side: one that cannot be bound rejects the apply.
+        StreamListeners.Plan streamPlan = streams.prepare(snapshot.streams(), table.backends());
+        if (!streamPlan.errors().isEmpty()) {
+            opened.forEach(Upstream::retire);
+            log.info("rejected revision {}: {} stream port(s) cannot be bound, revision {} keeps serving: {}",
+                    snapshot.revision(), streamPlan.errors().size(), current.revision(), streamPlan.errors());
+            return new ApplyResult(Outcome.REJECTED, current.revision(), streamPlan.errors());
+        }
         try {
             // Unchanged certificates keep their context (and so their session cache and ticket keys).
-            certificates = current.certificates().next(snapshot.certificates(), table);
+            certificates = current.certificates().next(snapshot.certificates(), snapshot.sites(), table);
         } catch (RuntimeException e) {
             opened.forEach(Upstream::retire);
+            streamPlan.abort();
             log.warn("could not prepare the certificates of revision {}; revision {} keeps serving: {}", snapshot.revision(),
                     current.revision(), e.getMessage());
             return new ApplyResult(Outcome.REJECTED, current.revision(),
                     List.of(new ConfigError("engine", "certificates", "could not prepare certificates: " + e.getMessage())));
         }
         live.set(new LiveConfig(snapshot, table, certificates, snapshot.revision()));
+        rateLimiters = Map.copyOf(usedLimiters);
+        forwarder.proxyProtocolSources(AddressRanges.of(snapshot.listeners().proxyProtocolFrom()));
+        // Kept streams now send new connections to the new backends; only ports freed by removed
+        // streams can fail to bind here, which leaves that one stream off and everything else running.
+        List<ConfigError> streamErrors = streamPlan.commit();
         int retired = 0;
         for (Upstream old : previous.values()) {
             if (!kept.contains(old)) {
@@ -345,7 +390,7 @@ public final class ProxyEngine implements AutoCloseable {
         }
         log.info("applied revision {}: {} enabled site(s), {} backend(s) ({} kept, {} new, {} retired)", snapshot.revision(),
                 table.siteCount(), table.backends().size(), kept.size(), opened.size(), retired);
-        return new ApplyResult(Outcome.APPLIED, snapshot.revision(), List.of());
+        return new ApplyResult(Outcome.APPLIED, snapshot.revision(), streamErrors);
     }
 
     public EngineStatus status() {
@@ -353,6 +398,24 @@ public final class ProxyEngine implements AutoCloseable {
         boolean up = running;
         return new EngineStatus(up, current.revision(), up ? boundPort : -1, current.table().siteCount(),
                 current.table().backends().size(), up ? boundHttpsPort : -1);
+    }
+
+    /**
+     * Each TCP stream of the live configuration, enabled or not: where it listens, whether it does
+     * (and why not), and its connections. A moment's snapshot; safe from any thread.
+     */
+    public List<StreamStatus> streamStatus() {
+        return streams.status();
+    }
+
+    /** The engine's own listening ports, which no stream may take, each with what it is. */
+    private Map<Integer, String> reservedPorts() {
+        Map<Integer, String> reserved = new TreeMap<>();
+        reserved.put(boundPort, "the proxy's HTTP port");
+        if (boundHttpsPort > 0) {
+            reserved.put(boundHttpsPort, "the proxy's HTTPS port");
+        }
+        return reserved;
     }
 
     /** The bound HTTP port: the real one when the settings asked for 0. */
@@ -424,9 +487,12 @@ public final class ProxyEngine implements AutoCloseable {
                 log.warn("the HTTPS listener did not close cleanly", e);
             }
         }
+        streams.stopAccepting();
         if (!forwarder.closeGracefully(grace)) {
             log.warn("in-flight requests did not finish within {}; closed their connections", grace);
         }
+        // Stream connections had the HTTP drain's time to finish; a raw TCP stream cannot be asked to.
+        streams.close();
         for (Upstream upstream : live.get().table().backends().values()) {
             upstream.retire();
         }

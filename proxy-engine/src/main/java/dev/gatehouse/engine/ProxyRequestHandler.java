@@ -5,6 +5,12 @@ import dev.gatehouse.engine.config.RedirectDefinition;
 import dev.gatehouse.engine.errorpage.ErrorPage;
 import dev.gatehouse.engine.forward.RequestRouter;
 import dev.gatehouse.engine.forward.Upstream;
+import dev.gatehouse.engine.policy.AccessControl;
+import dev.gatehouse.engine.policy.ClientAddresses;
+import dev.gatehouse.engine.policy.CredentialVerifier;
+import dev.gatehouse.engine.policy.ExploitRules;
+import dev.gatehouse.engine.policy.RateLimiter;
+import dev.gatehouse.engine.policy.SitePolicy;
 import dev.gatehouse.engine.routing.CompiledSite;
 import dev.gatehouse.engine.routing.HostNames;
 import dev.gatehouse.engine.routing.Route;
@@ -14,8 +20,13 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,6 +42,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * and, although it follows redirects, a site whose certificate has expired or does not exist yet
  * could never get one if the challenge were sent to its broken HTTPS. Over TLS, an HSTS site's
  * responses get its Strict-Transport-Security header.
+ *
+ * <p>Between finding the route and forwarding runs the site's request filter phase
+ * ({@link SitePolicy}): size limits (413/414/431), exploit blocking (403), its access list (403, or
+ * 401 asking for a sign-in; a password not checked lately is checked off the event loop while the
+ * request waits) and its rate limit per client (429).
  */
 final class ProxyRequestHandler implements RequestRouter {
 
@@ -39,7 +55,11 @@ final class ProxyRequestHandler implements RequestRouter {
     /** Paths never redirected to HTTPS; see the class comment. */
     static final String ACME_CHALLENGE_PREFIX = "/.well-known/acme-challenge/";
 
+    private static final Logger log = LoggerFactory.getLogger(ProxyRequestHandler.class);
+
     private final AtomicReference<LiveConfig> live;
+    /** Basic-auth passwords are checked here, off the event loops, and the verdicts cached. */
+    private final CredentialVerifier verifier = new CredentialVerifier();
     /** {@code :port} for redirect URLs, or "" for 443; set once the HTTPS listener is bound. */
     private volatile String httpsPortSuffix = "";
 
@@ -130,6 +150,9 @@ final class ProxyRequestHandler implements RequestRouter {
                 decision.reject(ErrorPage.NO_ROUTE);
                 return;
             }
+            if (attempt == 0 && site.policy() != null && !admitted(site, site.policy(), request, target, decision)) {
+                return;
+            }
             if (target != uri) {
                 // Forwarded in origin form, with the authority as Host.
                 request.setUri(target);
@@ -142,6 +165,87 @@ final class ProxyRequestHandler implements RequestRouter {
             site = live.get().table().site(host);
         }
         decision.reject(ErrorPage.BAD_GATEWAY);
+    }
+
+    /**
+     * The request filter phase, in order: the site's size limits, exploit blocking, access list, rate
+     * limit. False when the request was answered (or is held for a password check) and goes no further.
+     */
+    private boolean admitted(CompiledSite<Upstream> site, SitePolicy policy, HttpRequest request, String target,
+                             Decision decision) {
+        HttpHeaders headers = request.headers();
+        if (policy.maxUrlLength() > 0 && target.length() > policy.maxUrlLength()) {
+            decision.reject(ErrorPage.URI_TOO_LONG);
+            return false;
+        }
+        if (policy.maxHeaderBytes() > 0 && headerBytes(headers) > policy.maxHeaderBytes()) {
+            decision.reject(ErrorPage.HEADERS_TOO_LARGE);
+            return false;
+        }
+        if (policy.maxBodyBytes() > 0) {
+            if (HttpUtil.getContentLength(request, -1L) > policy.maxBodyBytes()) {
+                decision.reject(ErrorPage.PAYLOAD_TOO_LARGE);
+                return false;
+            }
+            decision.limitRequestBody(policy.maxBodyBytes());
+        }
+        if (policy.blockExploits()) {
+            ExploitRules.Rule rule = ExploitRules.match(target, headers);
+            if (rule != null) {
+                if (log.isDebugEnabled()) {
+                    log.debug("site {}: blocked a request matching exploit rule {}", site.id(), rule.id());
+                }
+                decision.reject(ErrorPage.BLOCKED);
+                return false;
+            }
+        }
+        InetSocketAddress client = null;
+        AccessControl access = policy.access();
+        if (access != null) {
+            client = ClientAddresses.of(decision.clientAddress(), headers, site.headers());
+            String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+            switch (access.check(client, authorization, verifier)) {
+                case PASS -> {
+                }
+                case FORBIDDEN -> {
+                    decision.reject(ErrorPage.FORBIDDEN);
+                    return false;
+                }
+                case CHALLENGE -> {
+                    decision.reject(ErrorPage.UNAUTHORIZED, HttpHeaderNames.WWW_AUTHENTICATE, access.challenge());
+                    return false;
+                }
+                case VERIFY -> {
+                    decision.routeAgainAfter(access.verify(authorization, verifier));
+                    return false;
+                }
+            }
+        }
+        RateLimiter limiter = policy.rateLimiter();
+        if (limiter != null) {
+            if (client == null) {
+                client = ClientAddresses.of(decision.clientAddress(), headers, site.headers());
+            }
+            long waitNanos = client == null || client.getAddress() == null ? 0
+                    : limiter.acquire(client.getAddress(), System.nanoTime());
+            if (waitNanos > 0) {
+                long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+                decision.reject(ErrorPage.TOO_MANY_REQUESTS, HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Header bytes as sent: each name and value plus ": " and CRLF. */
+    private static int headerBytes(HttpHeaders headers) {
+        int bytes = 0;
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> header = entries.next();
+            bytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        return bytes;
     }
 
     /**

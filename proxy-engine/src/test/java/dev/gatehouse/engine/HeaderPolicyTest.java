@@ -107,7 +107,8 @@ class HeaderPolicyTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"10.0.0.0/33", "not-an-ip", "10.0.0.0/x", "2001:db8::/129", " "})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"10.0.0.0/33", "not-an-ip", "10.0.0.0/x", "2001:db8::/129", " ",
+            "::ffff:10.0.0.0/120", "::ffff:10.0.0.1"})
     void badTrustedProxiesAreNamed(String entry) {
         SiteDefinition site = site("1", "app.test", "app").withHeaders(HeaderPolicy.DEFAULT.withForwarding(List.of(entry), false));
         assertThat(RoutingTableCompiler.validate(new ConfigSnapshot(1, List.of(new BackendDefinition("app",

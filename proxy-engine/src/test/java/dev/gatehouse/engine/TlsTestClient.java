@@ -4,6 +4,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayOutputStream;
@@ -63,6 +64,11 @@ public final class TlsTestClient {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Sockets that trust any server certificate, e.g. to layer TLS over a socket that already sent something. */
+    static SSLSocketFactory trustingFactory() {
+        return trustAll().getSocketFactory();
     }
 
     /** A new TLS connection to 127.0.0.1, sending {@code sni} as server name (none when null), handshaken. */

@@ -63,6 +63,10 @@ public record HeaderPolicy(boolean passHost, List<HeaderRule> request, List<Head
         if (bytes == null) {
             return "trusted proxy '" + entry + "' is not an IP address or CIDR block (e.g. 10.0.0.0/8)";
         }
+        if (isIpv4Mapped(bytes)) {
+            // Connections from IPv4 clients are matched as IPv4: a mapped form would silently mean another range.
+            return "trusted proxy '" + entry + "' is an IPv4-mapped IPv6 address; write it as IPv4 (e.g. 10.0.0.0/8)";
+        }
         if (slash >= 0) {
             int prefix;
             try {
@@ -75,6 +79,18 @@ public record HeaderPolicy(boolean passHost, List<HeaderRule> request, List<Head
             }
         }
         return null;
+    }
+
+    private static boolean isIpv4Mapped(byte[] address) {
+        if (address.length != 16) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return address[10] == (byte) 0xff && address[11] == (byte) 0xff;
     }
 
     /**

@@ -29,10 +29,17 @@ import java.util.List;
  * @param redirect default null; when set the site is a "redirection host": every request is answered
  *     with this redirect and nothing is forwarded, so it needs no routes
  * @param headers Host passing and header changes both ways; default (null) {@link HeaderPolicy#DEFAULT}
+ * @param http2 default true: HTTPS clients of this site's host names are offered HTTP/2 and HTTP/1.1 by
+ *     ALPN; false: only HTTP/1.1, for apps that misbehave behind HTTP/2. Chosen by the TLS server name,
+ *     so a client without SNI gets the default (both). Cleartext HTTP/2 (h2c prior knowledge) on the
+ *     HTTP port stays accepted, as the host is not known yet when its preface arrives
+ * @param policies access list, rate limit, exploit blocking and size limits; default (null)
+ *     {@link SitePolicies#DEFAULT}: exploits blocked, nothing else
  */
 public record SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
                              String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
-                             Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers) {
+                             Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers,
+                             boolean http2, SitePolicies policies) {
 
     /** Default of {@link #websocketIdleTimeout()}: 10 minutes, longer than the pings of common apps. */
     public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -42,6 +49,30 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
         routes = routes == null ? List.of() : List.copyOf(routes);
         websocketIdleTimeout = websocketIdleTimeout == null ? DEFAULT_WEBSOCKET_IDLE_TIMEOUT : websocketIdleTimeout;
         headers = headers == null ? HeaderPolicy.DEFAULT : headers;
+        policies = policies == null ? SitePolicies.DEFAULT : policies;
+    }
+
+    /** A site with the default policies. */
+    public SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
+                          String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
+                          Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers,
+                          boolean http2) {
+        this(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets, websocketIdleTimeout, redirect,
+                headers, http2, null);
+    }
+
+    /** This site with other policies. */
+    public SiteDefinition withPolicies(SitePolicies policies) {
+        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets,
+                websocketIdleTimeout, redirect, headers, http2, policies);
+    }
+
+    /** A site with HTTP/2 on. */
+    public SiteDefinition(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
+                          String certificate, boolean forceHttps, HstsPolicy hsts, boolean websockets,
+                          Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers) {
+        this(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets, websocketIdleTimeout, redirect,
+                headers, true);
     }
 
     /** A site with the default header policy. */
@@ -54,7 +85,13 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
     /** This site with another header policy. */
     public SiteDefinition withHeaders(HeaderPolicy headers) {
         return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets,
-                websocketIdleTimeout, redirect, headers);
+                websocketIdleTimeout, redirect, headers, http2, policies);
+    }
+
+    /** This site with HTTP/2 over TLS offered or not. */
+    public SiteDefinition withHttp2(boolean on) {
+        return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, websockets,
+                websocketIdleTimeout, redirect, headers, on, policies);
     }
 
     /** A site that forwards (no redirect). */
@@ -78,7 +115,7 @@ public record SiteDefinition(String id, List<String> hostnames, boolean enabled,
     /** This site with WebSockets on or off, closed after {@code idleTimeout} (null: the default) without traffic. */
     public SiteDefinition withWebsockets(boolean on, Duration idleTimeout) {
         return new SiteDefinition(id, hostnames, enabled, routes, certificate, forceHttps, hsts, on, idleTimeout, redirect,
-                headers);
+                headers, http2, policies);
     }
 
     /** A site without certificate, force-HTTPS or HSTS. */

@@ -21,6 +21,34 @@ public enum ErrorPage {
     NO_ROUTE(404, "Not Found", "Nothing at this path",
             "This site has no route for the requested path.",
             "If you run this Gatehouse, add a route for this path to the site in the dashboard."),
+    /** The site's access list asks for a sign-in (basic auth), or the one given was wrong. Sent with WWW-Authenticate. */
+    UNAUTHORIZED(401, "Unauthorized", "Sign-in required",
+            "This site is protected: sign in with a user name and password to reach it.",
+            "If you were given access, check your user name and password."),
+    /** The site's access list refuses the client's address. */
+    FORBIDDEN(403, "Forbidden", "Access denied",
+            "This site does not accept requests from your network address.",
+            "If you should have access, ask the site's administrator to allow your address."),
+    /** The request matched one of the common-exploit rules. */
+    BLOCKED(403, "Forbidden", "Request blocked",
+            "This request looks like an attack or a vulnerability scan, so it was refused.",
+            "If this is a legitimate request, the site's administrator can turn off exploit blocking for the site."),
+    /** The request body is larger than the site allows. */
+    PAYLOAD_TOO_LARGE(413, "Content Too Large", "Upload too large",
+            "The request body is larger than this site accepts.",
+            "Send a smaller file, or ask the site's administrator to raise the site's body size limit."),
+    /** The request target is longer than the site allows. */
+    URI_TOO_LONG(414, "URI Too Long", "Address too long",
+            "The requested address (path and query) is longer than this site accepts.",
+            "Check the link you followed."),
+    /** More header bytes than the site allows. */
+    HEADERS_TOO_LARGE(431, "Request Header Fields Too Large", "Request headers too large",
+            "The request carries more header data (often cookies) than this site accepts.",
+            "Clearing this site's cookies in your browser usually helps."),
+    /** The client went over the site's rate limit. Sent with Retry-After. */
+    TOO_MANY_REQUESTS(429, "Too Many Requests", "Slow down",
+            "Too many requests came from your address in a short time.",
+            "Wait a moment and try again."),
     /** The Host header is missing, repeated or not a host name. */
     BAD_HOST(400, "Bad Request", "Bad request",
             "The request did not name a valid host (its Host header is missing or malformed).",

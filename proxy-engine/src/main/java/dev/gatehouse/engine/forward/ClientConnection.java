@@ -47,6 +47,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,6 +76,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private static final int PAUSE_BACKEND_FULL = 1;
     private static final int PAUSE_QUEUE_FULL = 2;
     private static final int PAUSE_CONNECTING = 4;
+    private static final int PAUSE_ROUTING = 8;
     /** Pipelined messages queued behind the current exchange before the client is paused. */
     private static final int MAX_QUEUED = 32;
     /** Body pieces buffered while the backend connection is being opened before the client is paused. */
@@ -175,6 +177,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private boolean tunnel;
     private long tunnelActivity;
     private ScheduledFuture<?> queueTimer;
+    /** An extra header for the next engine page (WWW-Authenticate, Retry-After), or null. */
+    private AsciiString rejectWithHeader;
+    private CharSequence rejectHeaderValue;
+    /** Held until the router can decide (a password check runs off the loop); the body waits in {@link #pending}. */
+    private boolean suspended;
+    /** The site's request body limit for this exchange; 0 for none. */
+    private long bodyLimit;
+    private long bodyBytes;
 
     ClientConnection(NettyForwarder forwarder, LoopContext loop, boolean http2, boolean secure) {
         this.forwarder = forwarder;
@@ -206,7 +216,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             return;
         }
         started = true;
-        if (channel.remoteAddress() instanceof InetSocketAddress remote) {
+        InetSocketAddress remote = remoteAddress();
+        if (remote != null) {
             clientAddress = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
         }
         if (!http2) {
@@ -314,6 +325,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         websocketIdleNanos = 0;
         upgrading = false;
         siteHeaders = null;
+        bodyLimit = 0;
+        bodyBytes = 0;
         if (httpRequest.decoderResult().isFailure()) {
             // The decoder is now discarding the connection's input: answer and close.
             keepAlive = false;
@@ -341,6 +354,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     /** The router's answer: forward to this upstream, unless it has drained meanwhile. */
     @Override
     public boolean forward(Upstream target) {
+        endSuspension();
         NettyBackendPool.LoopPool pool = ((NettyBackendPool) target.pool()).onLoop(loop);
         if (!pool.enter(target)) {
             return false;
@@ -467,6 +481,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             onBackendConnected(connection);
         } else {
             connection.ctx.write(request, connection.ctx.voidPromise());
+            if (pending != null && !pending.isEmpty()) {
+                // Body that arrived while the request was held for its password check.
+                for (Object msg : pending) {
+                    connection.ctx.write(msg, connection.ctx.voidPromise());
+                }
+                pending.clear();
+                resumeReads(PAUSE_CONNECTING);
+                if (requestDone) {
+                    connection.startWaiting();
+                }
+            }
             backendFlushPending = true;
         }
         return true;
@@ -512,8 +537,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
     }
 
+    /** The client: the socket's peer, or what a trusted balancer's PROXY header named (kept on the connection). */
     private InetSocketAddress remoteAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress remote ? remote : null;
+        return ProxyProtocolReader.clientAddress(http2 ? channel.parent() : channel);
     }
 
     private int clientHash() {
@@ -611,7 +637,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (pending == null) {
             pending = new ArrayList<>(4);
         }
-        pending.add(outgoing);
+        // First: body pieces may already wait there (they arrived while the request was held).
+        pending.add(0, outgoing);
         if (withEnd) {
             pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
         }
@@ -628,9 +655,60 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
 
     /** The router's answer: send the engine's own page. */
     @Override
+    public void reject(ErrorPage page, AsciiString header, CharSequence value) {
+        rejectWithHeader = header;
+        rejectHeaderValue = value;
+        reject(page);
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return remoteAddress();
+    }
+
+    @Override
+    public void limitRequestBody(long maxBytes) {
+        bodyLimit = maxBytes;
+    }
+
+    @Override
+    public void routeAgainAfter(CompletionStage<?> check) {
+        suspended = true;
+        pauseReads(PAUSE_ROUTING);
+        HttpRequest held = request;
+        check.whenComplete((verdict, failure) -> ctx.executor().execute(() -> {
+            if (closed || !suspended || request != held) {
+                return;
+            }
+            if (failure != null) {
+                endSuspension();
+                sendErrorPage(ErrorPage.SERVICE_UNAVAILABLE); // with Retry-After: the checks are busy
+                return;
+            }
+            forwarder.router().route(held, this);
+            if (!inClientRead) {
+                flushBackend();
+            }
+        }));
+    }
+
+    /** The router has decided: reading goes on (whatever waited in {@link #pending} goes out with the request). */
+    private void endSuspension() {
+        if (suspended) {
+            suspended = false;
+            resumeReads(PAUSE_ROUTING);
+        }
+    }
+
+    @Override
     public void reject(ErrorPage page) {
+        endSuspension();
         if (expectContinue) {
             // The client may never send the body it announced: the connection cannot be reused.
+            keepAlive = false;
+        }
+        if (page == ErrorPage.BAD_HOST && !http2) {
+            // A malformed head (no, several or a bad Host): whatever follows it is not trusted either.
             keepAlive = false;
         }
         sendErrorPage(page);
@@ -644,6 +722,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     /** The router's answer: a redirect with an empty body, keeping the connection. */
     @Override
     public void redirect(HttpResponseStatus status, String location) {
+        endSuspension();
         if (expectContinue) {
             // As for reject: the client may never send the body it announced.
             keepAlive = false;
@@ -669,6 +748,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
 
     @Override
     public void closeConnection() {
+        endSuspension();
         keepAlive = false;
         releaseUpstream();
         releasePending();
@@ -757,9 +837,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
 
     private void onRequestContent(HttpContent content) {
         if (content.decoderResult().isFailure()) {
-            // A malformed body (bad chunk): nothing sensible can follow on this connection.
+            // A malformed body (a bad chunk line or size): the backend connection, which has the
+            // start of it, is closed so nothing can follow there; the client gets 400 if nothing
+            // was answered yet, and the connection ends either way.
             content.release();
-            ctx.close();
+            keepAlive = false;
+            if (queued) {
+                upstreamPool.dequeue(this);
+            }
+            stopQueueTimer();
+            if (backend != null) {
+                closeBackend();
+            }
+            releasePending();
+            if (active && !responseStarted) {
+                sendBareError(HttpResponseStatus.BAD_REQUEST);
+            } else {
+                ctx.close();
+            }
             return;
         }
         boolean last = content instanceof LastHttpContent;
@@ -774,8 +869,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             }
             return;
         }
+        if (bodyLimit > 0 && (bodyBytes += content.content().readableBytes()) > bodyLimit) {
+            bodyTooLarge(content);
+            return;
+        }
         BackendConnection connection = backend;
-        if (connection == null && queued) {
+        if (connection == null && (queued || suspended)) {
+            if (pending == null) {
+                pending = new ArrayList<>(4);
+            }
             pending.add(content);
             if (pending.size() >= MAX_PENDING) {
                 pauseReads(PAUSE_CONNECTING);
@@ -802,6 +904,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             if (responseDone) {
                 finishExchange();
             }
+        }
+    }
+
+    /**
+     * A chunked body grew past the site's limit: the backend connection, which has the start of it, is
+     * dropped, and the client gets 413 if nothing was answered yet; the connection ends either way.
+     */
+    private void bodyTooLarge(HttpContent content) {
+        content.release();
+        keepAlive = false;
+        if (queued) {
+            upstreamPool.dequeue(this);
+        }
+        stopQueueTimer();
+        endSuspension();
+        if (backend != null) {
+            closeBackend();
+        }
+        releasePending();
+        if (!responseStarted) {
+            sendErrorPage(ErrorPage.PAYLOAD_TOO_LARGE);
+        } else {
+            ctx.close();
         }
     }
 
@@ -1163,6 +1288,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (page == ErrorPage.SERVICE_UNAVAILABLE) {
             headers.set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
+        if (rejectWithHeader != null) {
+            headers.set(rejectWithHeader, rejectHeaderValue);
+            rejectWithHeader = null;
+            rejectHeaderValue = null;
+        }
         if (strictTransportSecurity != null) {
             headers.set(STRICT_TRANSPORT_SECURITY, strictTransportSecurity);
         }
@@ -1180,6 +1310,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
 
     private void endWithResponse(DefaultFullHttpResponse response) {
         releaseUpstream();
+        releasePending();
         if (!requestDone) {
             discarding = true;
         }

@@ -2,6 +2,7 @@ package dev.gatehouse.engine.forward;
 
 import dev.gatehouse.engine.balancing.HealthProbe;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.routing.AddressRanges;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -104,6 +105,8 @@ public final class NettyForwarder implements Forwarder {
     private final HttpDecoderConfig responseDecoderConfig;
     private final ChannelGroup clients = new DefaultChannelGroup("gatehouse-clients", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
+    /** Load balancers in front whose PROXY protocol header is read; read once per accepted connection. */
+    private volatile AddressRanges proxyProtocolSources = AddressRanges.NONE;
     /** Turns each HTTP/2 stream's frames into HTTP objects and back; shared, it keeps no state. */
     private final Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
     private final StreamInitializer plainStreams = new StreamInitializer(false);
@@ -200,6 +203,10 @@ public final class NettyForwarder implements Forwarder {
         }
         // reactor-netty accepts with reads off and turns them on per subscriber; these handlers read at once.
         channel.config().setAutoRead(true);
+        if (!proxyProtocolSources.isEmpty() && channel.remoteAddress() instanceof InetSocketAddress peer
+                && proxyProtocolSources.contains(peer)) {
+            pipeline.addLast("gatehouse-proxy-protocol", new ProxyProtocolReader());
+        }
         if (tls == null) {
             pipeline.addLast("gatehouse-detect", new ProtocolDetector(this, loop));
         } else {
@@ -207,6 +214,15 @@ public final class NettyForwarder implements Forwarder {
             pipeline.addLast("gatehouse-alpn", new TlsProtocolNegotiator(this, loop));
         }
         clients.add(channel);
+    }
+
+    /**
+     * Sets the load balancers in front (addresses or CIDR blocks) whose connections may start with a
+     * PROXY protocol header (v1 or v2) naming the real client. Applies to connections accepted from
+     * now on; default none.
+     */
+    public void proxyProtocolSources(AddressRanges sources) {
+        this.proxyProtocolSources = sources == null ? AddressRanges.NONE : sources;
     }
 
     /** The first bytes are not the HTTP/2 preface: the connection speaks HTTP/1.x. */
@@ -227,7 +243,7 @@ public final class NettyForwarder implements Forwarder {
      */
     void installHttp1(ChannelHandlerContext anchor, LoopContext loop, boolean secure) {
         ChannelPipeline pipeline = anchor.pipeline();
-        pipeline.addAfter(anchor.name(), "http-request-decoder", new HttpRequestDecoder(requestDecoderConfig));
+        pipeline.addAfter(anchor.name(), "http-request-decoder", new ClientRequestDecoder(requestDecoderConfig));
         pipeline.addAfter("http-request-decoder", "http-response-encoder", new HttpResponseEncoder());
         pipeline.addAfter("http-response-encoder", "gatehouse-proxy", new ClientConnection(this, loop, false, secure));
     }

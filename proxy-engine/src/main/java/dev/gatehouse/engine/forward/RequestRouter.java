@@ -6,6 +6,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Decides where one request goes; the forwarding side calls it once per request, on the client
  * connection's event loop, and does not care how routing works (host names, paths, policies).
@@ -72,5 +75,32 @@ public interface RequestRouter {
 
         /** Close the connection without any answer (nginx's 444); for HTTP/2, reset the stream. */
         void closeConnection();
+
+        /**
+         * Answer with the engine's own page and one extra header ({@code WWW-Authenticate} for 401,
+         * {@code Retry-After} for 429).
+         */
+        void reject(ErrorPage page, AsciiString header, CharSequence value);
+
+        /**
+         * The client's address: the connection's peer, or the client a trusted load balancer's
+         * PROXY protocol header named. (A site's trusted proxies in front are the router's business.)
+         */
+        InetSocketAddress clientAddress();
+
+        /**
+         * Refuse the request body beyond this many bytes: a larger Content-Length was already
+         * rejected by the router; a chunked body growing past it ends the exchange with 413 (or a
+         * closed connection once the response has started), and its backend connection is dropped.
+         */
+        void limitRequestBody(long maxBytes);
+
+        /**
+         * The router cannot decide yet (a password is being checked off the event loop): hold the
+         * request, reading no more of the connection, and {@link RequestRouter#route route} it again
+         * on this connection's event loop once {@code check} completes. A check completing
+         * exceptionally answers 503 with {@code Retry-After}.
+         */
+        void routeAgainAfter(CompletionStage<?> check);
     }
 }

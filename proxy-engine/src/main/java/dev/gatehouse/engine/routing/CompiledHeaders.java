@@ -3,8 +3,6 @@ package dev.gatehouse.engine.routing;
 import dev.gatehouse.engine.config.HeaderPolicy;
 import dev.gatehouse.engine.config.HeaderPolicy.HeaderRule;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.AsciiString;
 
 import java.net.InetSocketAddress;
@@ -15,7 +13,7 @@ import java.util.Locale;
 public final class CompiledHeaders {
 
     private final boolean passHost;
-    private final IpSubnetFilterRule[] trusted;
+    private final AddressRanges trusted;
     private final boolean forwardedHeader;
     private final Change[] request;
     private final Change[] response;
@@ -26,7 +24,7 @@ public final class CompiledHeaders {
     private CompiledHeaders(HeaderPolicy policy) {
         this.passHost = policy.passHost();
         this.forwardedHeader = policy.forwardedHeader();
-        this.trusted = policy.trustedProxies().stream().map(CompiledHeaders::subnet).toArray(IpSubnetFilterRule[]::new);
+        this.trusted = AddressRanges.of(policy.trustedProxies());
         this.request = compile(policy.request());
         this.response = compile(policy.response());
     }
@@ -42,25 +40,9 @@ public final class CompiledHeaders {
                 rule.value() == null ? null : AsciiString.cached(rule.value()))).toArray(Change[]::new);
     }
 
-    private static IpSubnetFilterRule subnet(String entry) {
-        int slash = entry.indexOf('/');
-        String address = slash < 0 ? entry.trim() : entry.substring(0, slash).trim();
-        int bits = address.indexOf(':') >= 0 ? 128 : 32;
-        int prefix = slash < 0 ? bits : Integer.parseInt(entry.substring(slash + 1).trim());
-        return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
-    }
-
     /** True when the connection comes from a proxy in front that the site trusts. */
     public boolean trusts(InetSocketAddress peer) {
-        if (peer == null || peer.isUnresolved()) {
-            return false;
-        }
-        for (IpSubnetFilterRule rule : trusted) {
-            if (rule.matches(peer)) {
-                return true;
-            }
-        }
-        return false;
+        return trusted.contains(peer);
     }
 
     /** Send RFC 7239 Forwarded too. */

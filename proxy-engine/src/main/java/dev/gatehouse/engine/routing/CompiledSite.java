@@ -2,6 +2,7 @@ package dev.gatehouse.engine.routing;
 
 import dev.gatehouse.engine.config.HeaderPolicy;
 import dev.gatehouse.engine.config.RedirectDefinition;
+import dev.gatehouse.engine.policy.SitePolicy;
 import io.netty.util.AsciiString;
 
 import java.util.Comparator;
@@ -22,16 +23,18 @@ public final class CompiledSite<B> {
     private final long websocketIdleNanos;
     private final RedirectDefinition redirect;
     private final CompiledHeaders headers;
+    private final SitePolicy policy;
 
     CompiledSite(String id, List<Route<B>> routes) {
-        this(id, routes, null, false, null, 0, null, null);
+        this(id, routes, null, false, null, 0, null, null, null);
     }
 
     @SuppressWarnings("unchecked")
     /** @param websocketIdleNanos 0 when the site does not pass WebSockets, else their idle timeout */
     CompiledSite(String id, List<Route<B>> routes, String certificate, boolean forceHttps, String strictTransportSecurity,
-                 long websocketIdleNanos, RedirectDefinition redirect, HeaderPolicy headers) {
+                 long websocketIdleNanos, RedirectDefinition redirect, HeaderPolicy headers, SitePolicy policy) {
         this.headers = CompiledHeaders.of(headers);
+        this.policy = policy;
         this.websocketIdleNanos = websocketIdleNanos;
         this.redirect = redirect;
         this.id = id;
@@ -72,6 +75,11 @@ public final class CompiledSite<B> {
     /** Host passing and header changes, or null for the default (pass Host, change nothing). */
     public CompiledHeaders headers() {
         return headers;
+    }
+
+    /** Limits, exploit blocking, access list and rate limit to check, or null when there is nothing to check. */
+    public SitePolicy policy() {
+        return policy;
     }
 
     /** The redirect every request gets (a redirection host), or null for a forwarding site. */

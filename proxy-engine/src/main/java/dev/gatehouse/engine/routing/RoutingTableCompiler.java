@@ -2,7 +2,12 @@ package dev.gatehouse.engine.routing;
 
 import dev.gatehouse.engine.ConfigError;
 import dev.gatehouse.engine.balancing.Balancer;
+import dev.gatehouse.engine.config.AccessListDefinition;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.policy.AccessControl;
+import dev.gatehouse.engine.policy.PolicyValidation;
+import dev.gatehouse.engine.policy.RateLimiter;
+import dev.gatehouse.engine.policy.SitePolicy;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
@@ -62,9 +67,17 @@ public final class RoutingTableCompiler {
         }
         Set<String> backendNames = validateBackends(snapshot.backends(), errors);
         Set<String> certificateNames = validateCertificates(snapshot.certificates(), errors);
-        validateSites(snapshot.sites(), backendNames, certificateNames, errors);
+        Set<String> accessListNames = PolicyValidation.validateAccessLists(snapshot.accessLists(), errors);
+        validateSites(snapshot.sites(), backendNames, certificateNames, accessListNames, errors);
         if (snapshot.defaultSite().action() == DefaultSiteDefinition.Action.REDIRECT) {
             validateRedirect("default site", "redirect", snapshot.defaultSite().redirect(), errors);
+        }
+        List<String> proxyProtocolFrom = snapshot.listeners().proxyProtocolFrom();
+        for (int i = 0; i < proxyProtocolFrom.size(); i++) {
+            String problem = HeaderPolicy.trustedProxyProblem(proxyProtocolFrom.get(i));
+            if (problem != null) {
+                errors.add(new ConfigError("listeners", "proxyProtocolFrom[" + i + "]", problem));
+            }
         }
         return errors;
     }
@@ -74,11 +87,21 @@ public final class RoutingTableCompiler {
      * form; it is only called for a valid snapshot, once per backend.
      */
     public static <B> Compilation<B> compile(ConfigSnapshot snapshot, Function<BackendDefinition, B> backendFactory) {
+        return compile(snapshot, backendFactory, site -> new RateLimiter(site.policies().rateLimit()));
+    }
+
+    /**
+     * As {@link #compile(ConfigSnapshot, Function)}, with the rate limiter of each site that has a rate
+     * limit from {@code rateLimiters} (so the engine can carry a limiter, and its clients' state, over
+     * applies that do not change it).
+     */
+    public static <B> Compilation<B> compile(ConfigSnapshot snapshot, Function<BackendDefinition, B> backendFactory,
+                                             Function<SiteDefinition, RateLimiter> rateLimiters) {
         List<ConfigError> errors = validate(snapshot);
         if (!errors.isEmpty()) {
             return new Compilation<>(null, errors);
         }
-        return new Compilation<>(build(snapshot, backendFactory), List.of());
+        return new Compilation<>(build(snapshot, backendFactory, rateLimiters), List.of());
     }
 
     /**
@@ -97,7 +120,12 @@ public final class RoutingTableCompiler {
         }
     }
 
-    private static <B> RoutingTable<B> build(ConfigSnapshot snapshot, Function<BackendDefinition, B> backendFactory) {
+    private static <B> RoutingTable<B> build(ConfigSnapshot snapshot, Function<BackendDefinition, B> backendFactory,
+                                             Function<SiteDefinition, RateLimiter> rateLimiters) {
+        Map<String, AccessControl> accessLists = new HashMap<>();
+        for (AccessListDefinition list : snapshot.accessLists()) {
+            accessLists.put(list.name(), new AccessControl(list));
+        }
         Map<String, B> backends = new LinkedHashMap<>();
         for (BackendDefinition definition : snapshot.backends()) {
             backends.put(definition.name(), backendFactory.apply(definition));
@@ -117,7 +145,9 @@ public final class RoutingTableCompiler {
             CompiledSite<B> compiled = new CompiledSite<>(site.id(), routes, site.certificate(), site.forceHttps(),
                     site.hsts() == null ? null : site.hsts().headerValue(),
                     site.websockets() ? Math.max(1, site.websocketIdleTimeout().toNanos()) : 0, site.redirect(),
-                    site.headers());
+                    site.headers(), SitePolicy.of(site.policies(),
+                            site.policies().accessList() == null ? null : accessLists.get(site.policies().accessList()),
+                            site.policies().rateLimit() == null ? null : rateLimiters.apply(site)));
             for (String hostname : site.hostnames()) {
                 String name = hostname.toLowerCase(Locale.ROOT);
                 if (HostNames.isWildcard(name)) {
@@ -313,7 +343,7 @@ public final class RoutingTableCompiler {
     }
 
     private static void validateSites(List<SiteDefinition> sites, Set<String> backendNames, Set<String> certificateNames,
-                                      List<ConfigError> errors) {
+                                      Set<String> accessListNames, List<ConfigError> errors) {
         Set<String> siteIds = new HashSet<>();
         Map<String, String> enabledOwnerOfHostname = new HashMap<>();
         for (int i = 0; i < sites.size(); i++) {
@@ -347,6 +377,7 @@ public final class RoutingTableCompiler {
                 }
             }
             validateTls(object, site, certificateNames, errors);
+            PolicyValidation.validateSitePolicies(object, site.policies(), accessListNames, errors);
         }
     }
 

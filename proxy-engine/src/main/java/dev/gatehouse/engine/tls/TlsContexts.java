@@ -21,8 +21,9 @@ import java.util.List;
  *   <li>TLS 1.3 and 1.2 only ({@link #PROTOCOLS}): 1.0 and 1.1 are broken and no longer in browsers;</li>
  *   <li>Mozilla's "intermediate" cipher suites ({@link #CIPHERS}): forward secret (ECDHE) AEAD only,
  *       no CBC and no RSA key exchange, which every client of the last decade supports;</li>
- *   <li>ALPN offering {@code h2} and {@code http/1.1}; a client that offers neither still gets
- *       HTTP/1.1 (ACCEPT), nothing is advertised without ALPN (NO_ADVERTISE);</li>
+ *   <li>ALPN offering {@code h2} and {@code http/1.1}, or only {@code http/1.1} for sites with HTTP/2
+ *       off; a client that offers none of them still gets HTTP/1.1 (ACCEPT), nothing is advertised
+ *       without ALPN (NO_ADVERTISE);</li>
  *   <li>session resumption: a server-side cache of {@link #SESSION_CACHE_SIZE} sessions for
  *       {@link #SESSION_TIMEOUT_SECONDS} seconds, and session tickets (the provider's default keys,
  *       which live as long as the context; contexts are kept across applies for that reason).</li>
@@ -56,17 +57,24 @@ public final class TlsContexts {
     /** How long a session may be resumed, like nginx's {@code ssl_session_timeout} default (5 minutes). */
     public static final long SESSION_TIMEOUT_SECONDS = 300;
 
-    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+    private static final ApplicationProtocolConfig ALPN = alpn(ApplicationProtocolNames.HTTP_2,
+            ApplicationProtocolNames.HTTP_1_1);
+    /** For sites with HTTP/2 off: a client offering h2 and http/1.1 is answered http/1.1. */
+    private static final ApplicationProtocolConfig ALPN_HTTP_1_1 = alpn(ApplicationProtocolNames.HTTP_1_1);
 
     private TlsContexts() {
     }
 
+    private static ApplicationProtocolConfig alpn(String... protocols) {
+        return new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                protocols);
+    }
+
     /**
-     * The server context of a definition.
+     * The server context of a definition, offering HTTP/2 and HTTP/1.1.
      *
      * @param provider {@link SslProvider#OPENSSL} (needs netty-tcnative) or {@link SslProvider#JDK};
      *     OPENSSL rather than OPENSSL_REFCNT so contexts and engines are freed by the garbage
@@ -80,6 +88,15 @@ public final class TlsContexts {
 
     /** As {@link #build(CertificateDefinition, SslProvider)}, from an already parsed definition. */
     public static SslContext build(PemCertificates.Parsed parsed, SslProvider provider) {
+        return build(parsed, provider, true);
+    }
+
+    /**
+     * As {@link #build(CertificateDefinition, SslProvider)}, from an already parsed definition.
+     *
+     * @param http2 false: ALPN offers only {@code http/1.1}
+     */
+    public static SslContext build(PemCertificates.Parsed parsed, SslProvider provider, boolean http2) {
         if (provider != SslProvider.OPENSSL && provider != SslProvider.JDK) {
             throw new IllegalArgumentException("TLS provider " + provider + " is not supported; use OPENSSL or JDK");
         }
@@ -88,7 +105,7 @@ public final class TlsContexts {
                     .sslProvider(provider)
                     .protocols(PROTOCOLS)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                    .applicationProtocolConfig(ALPN)
+                    .applicationProtocolConfig(http2 ? ALPN : ALPN_HTTP_1_1)
                     .sessionCacheSize(SESSION_CACHE_SIZE)
                     .sessionTimeout(SESSION_TIMEOUT_SECONDS)
                     .clientAuth(ClientAuth.NONE)
