@@ -4,10 +4,10 @@ import dev.gatehouse.engine.ApplyResult.Outcome;
 import dev.gatehouse.engine.balancing.ServerStatus;
 import dev.gatehouse.engine.config.BackendDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
+import dev.gatehouse.engine.forward.ListenerLimits;
 import dev.gatehouse.engine.forward.NettyForwarder;
 import dev.gatehouse.engine.forward.Upstream;
 import dev.gatehouse.engine.policy.RateLimiter;
-import dev.gatehouse.engine.routing.AddressRanges;
 import dev.gatehouse.engine.routing.RoutingTable;
 import dev.gatehouse.engine.routing.RoutingTableCompiler;
 import dev.gatehouse.engine.stream.StreamCompiler;
@@ -377,7 +377,7 @@ public final class ProxyEngine implements AutoCloseable {
         }
         live.set(new LiveConfig(snapshot, table, certificates, snapshot.revision()));
         rateLimiters = Map.copyOf(usedLimiters);
-        forwarder.proxyProtocolSources(AddressRanges.of(snapshot.listeners().proxyProtocolFrom()));
+        forwarder.listenerLimits(ListenerLimits.of(snapshot.listeners()));
         // Kept streams now send new connections to the new backends; only ports freed by removed
         // streams can fail to bind here, which leaves that one stream off and everything else running.
         List<ConfigError> streamErrors = streamPlan.commit();

@@ -81,9 +81,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private static final int MAX_QUEUED = 32;
     /** Body pieces buffered while the backend connection is being opened before the client is paused. */
     private static final int MAX_PENDING = 16;
-    /** An idle connection is closed after IDLE_CHECKS checks in a row saw no request. */
-    private static final int IDLE_CHECKS = 5;
-    private static final long IDLE_CHECK_NANOS = NettyForwarder.CLIENT_IDLE_TIMEOUT.toNanos() / IDLE_CHECKS;
+    /** A keep-alive connection without a request for this long is closed. */
+    private static final long IDLE_NANOS = NettyForwarder.CLIENT_IDLE_TIMEOUT.toNanos();
+    /** The engine's answer to a client too slow with its request (written raw: it may come mid-head). */
+    private static final ByteBuf REQUEST_TIMEOUT = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+            "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII)).asReadOnly());
 
     private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
             "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
@@ -116,7 +119,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private ScheduledFuture<?> idleCheck;
     private int exchangesStarted;
     private int exchangesAtLastCheck;
-    private int quietChecks;
+    /** Since when no request came (System.nanoTime()), as of the last timeout check. */
+    private long idleSince;
+    /** Slow-client timeouts and limits, as when the connection was accepted. */
+    private ListenerLimits limits;
+    /** The HTTP/1 request decoder, which knows when a request head started to arrive; null for HTTP/2. */
+    private ClientRequestDecoder decoder;
+    /** The current body-pace window: when it began (0: at the next check) and the body bytes by then. */
+    private long bodyWindowStart;
+    private long bodyWindowBytes;
+    /** Since when the client has not taken response bytes we had for it (0: it has). */
+    private long unwritableSince;
     /** The engine is closing: finish the current exchange, then close. */
     private boolean closing;
     private boolean closed;
@@ -221,8 +234,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             clientAddress = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
         }
         if (!http2) {
-            idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, IDLE_CHECK_NANOS, IDLE_CHECK_NANOS,
-                    TimeUnit.NANOSECONDS);
+            limits = forwarder.listenerLimits();
+            decoder = ctx.pipeline().get(ClientRequestDecoder.class);
+            idleSince = System.nanoTime();
+            long every = limits.checkEveryNanos();
+            idleCheck = ctx.executor().scheduleAtFixedRate(this::checkTimeouts, every, every, TimeUnit.NANOSECONDS);
         }
         if (forwarder.isDraining()) {
             ctx.close();
@@ -327,6 +343,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         siteHeaders = null;
         bodyLimit = 0;
         bodyBytes = 0;
+        bodyWindowStart = 0;
         if (httpRequest.decoderResult().isFailure()) {
             // The decoder is now discarding the connection's input: answer and close.
             keepAlive = false;
@@ -869,7 +886,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             }
             return;
         }
-        if (bodyLimit > 0 && (bodyBytes += content.content().readableBytes()) > bodyLimit) {
+        bodyBytes += content.content().readableBytes();
+        if (bodyLimit > 0 && bodyBytes > bodyLimit) {
             bodyTooLarge(content);
             return;
         }
@@ -1429,15 +1447,71 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
     }
 
-    private void checkIdle() {
-        if (active || (queue != null && !queue.isEmpty())) {
-            quietChecks = 0;
-        } else if (exchangesStarted != exchangesAtLastCheck) {
-            quietChecks = 0;
-        } else if (++quietChecks >= IDLE_CHECKS) {
+    /**
+     * Runs every few seconds on an HTTP/1 connection: closes it when idle too long between requests,
+     * and cuts off clients too slow to be real ones: a request head still incomplete after the header
+     * timeout (slowloris), a body slower than the minimum rate over a window while we read it (slow
+     * POST), and responses the client stops taking for the send timeout (slow read).
+     */
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        long headStarted = decoder == null ? 0 : decoder.headStartedNanos();
+        if (active || headStarted != 0 || (queue != null && !queue.isEmpty()) || exchangesStarted != exchangesAtLastCheck) {
+            idleSince = now;
+        } else if (now - idleSince >= IDLE_NANOS) {
             ctx.close();
+            return;
         }
         exchangesAtLastCheck = exchangesStarted;
+        if (!active && headStarted != 0 && now - headStarted > limits.headerTimeoutNanos()) {
+            tooSlow("the request head took longer than the header timeout");
+            return;
+        }
+        if (active && !requestDone && !discarding && limits.minBodyBytesPerWindow() > 0) {
+            if (bodyWindowStart == 0 || readPauses != 0) {
+                // A new body, or one we are holding back ourselves: the window starts now.
+                bodyWindowStart = now;
+                bodyWindowBytes = bodyBytes;
+            } else if (now - bodyWindowStart >= limits.bodyWindowNanos()) {
+                if (bodyBytes - bodyWindowBytes < limits.minBodyBytesPerWindow()) {
+                    tooSlow("the request body came slower than the minimum rate");
+                    return;
+                }
+                bodyWindowStart = now;
+                bodyWindowBytes = bodyBytes;
+            }
+        }
+        if (channel.isWritable()) {
+            unwritableSince = 0;
+        } else if (unwritableSince == 0) {
+            unwritableSince = now;
+        } else if (now - unwritableSince > limits.sendTimeoutNanos()) {
+            if (log.isDebugEnabled()) {
+                log.debug("client connection {} took no response bytes for the send timeout; closing", channel);
+            }
+            ctx.close();
+        }
+    }
+
+    /** 408 when nothing was answered yet, then close; the backend connection (if any) is dropped. */
+    private void tooSlow(String why) {
+        if (log.isDebugEnabled()) {
+            log.debug("client connection {}: {}; closing", channel, why);
+        }
+        keepAlive = false;
+        if (backend != null) {
+            closeBackend();
+        }
+        if (queued) {
+            upstreamPool.dequeue(this);
+        }
+        stopQueueTimer();
+        releasePending();
+        if (!responseStarted && codecCtx != null) {
+            codecCtx.writeAndFlush(REQUEST_TIMEOUT.duplicate()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     private static HttpResponseStatus statusFor(Throwable cause) {

@@ -38,6 +38,8 @@ final class ClientRequestDecoder extends HttpRequestDecoder {
     private boolean afterLineFeed;
     /** The head being read has a folded line. */
     private boolean folded;
+    /** System.nanoTime() when the first byte of the head being read arrived; 0 while none is. */
+    private long headStartedNanos;
 
     ClientRequestDecoder(HttpDecoderConfig config) {
         super(config);
@@ -53,6 +55,9 @@ final class ClientRequestDecoder extends HttpRequestDecoder {
             }
             return;
         }
+        if (headStartedNanos == 0 && buffer.isReadable()) {
+            headStartedNanos = System.nanoTime();
+        }
         int start = buffer.readerIndex();
         int before = out.size();
         super.decode(ctx, buffer, out);
@@ -64,11 +69,17 @@ final class ClientRequestDecoder extends HttpRequestDecoder {
             if (out.get(i) instanceof HttpRequest request) {
                 check(request);
                 inHead = false;
+                headStartedNanos = 0;
             }
         }
         if (!inHead && endsRequest(out, before)) {
             startHead();
         }
+    }
+
+    /** When the first byte of a request head still being read arrived (System.nanoTime()), or 0. */
+    long headStartedNanos() {
+        return headStartedNanos;
     }
 
     private void startHead() {

@@ -35,13 +35,19 @@ import io.netty.util.Mapping;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Forwards HTTP/1.1 in plain Netty channel handlers on the engine's event loops: a
@@ -95,6 +101,7 @@ public final class NettyForwarder implements Forwarder {
     static final long TLS_HELLO_TIMEOUT_MILLIS = 10_000;
 
     private static final String REACTOR_BRIDGE = "reactor.right.reactiveBridge";
+    private static final Logger log = LoggerFactory.getLogger(NettyForwarder.class);
 
     private final RequestRouter router;
     private final Map<EventExecutor, LoopContext> loopsByExecutor;
@@ -105,8 +112,12 @@ public final class NettyForwarder implements Forwarder {
     private final HttpDecoderConfig responseDecoderConfig;
     private final ChannelGroup clients = new DefaultChannelGroup("gatehouse-clients", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
-    /** Load balancers in front whose PROXY protocol header is read; read once per accepted connection. */
-    private volatile AddressRanges proxyProtocolSources = AddressRanges.NONE;
+    /** PROXY-protocol sources, timeouts and connection limits; read once per accepted connection. */
+    private volatile ListenerLimits limits = ListenerLimits.DEFAULT;
+    /** Open client connections, over both listeners. */
+    private final AtomicInteger openConnections = new AtomicInteger();
+    /** Open client connections per client address, while it has any. */
+    private final ConcurrentHashMap<InetAddress, Integer> connectionsByClient = new ConcurrentHashMap<>();
     /** Turns each HTTP/2 stream's frames into HTTP objects and back; shared, it keeps no state. */
     private final Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
     private final StreamInitializer plainStreams = new StreamInitializer(false);
@@ -201,10 +212,16 @@ public final class NettyForwarder implements Forwarder {
         if (pipeline.get(REACTOR_BRIDGE) != null) {
             pipeline.remove(REACTOR_BRIDGE);
         }
+        ListenerLimits current = limits;
+        InetSocketAddress peer = channel.remoteAddress() instanceof InetSocketAddress remote ? remote : null;
+        boolean balancer = peer != null && !current.proxyProtocolSources().isEmpty() && current.proxyProtocolSources().contains(peer);
+        if (!admit(channel, current, balancer ? null : peer)) {
+            channel.close();
+            return;
+        }
         // reactor-netty accepts with reads off and turns them on per subscriber; these handlers read at once.
         channel.config().setAutoRead(true);
-        if (!proxyProtocolSources.isEmpty() && channel.remoteAddress() instanceof InetSocketAddress peer
-                && proxyProtocolSources.contains(peer)) {
+        if (balancer) {
             pipeline.addLast("gatehouse-proxy-protocol", new ProxyProtocolReader());
         }
         if (tls == null) {
@@ -217,12 +234,42 @@ public final class NettyForwarder implements Forwarder {
     }
 
     /**
-     * Sets the load balancers in front (addresses or CIDR blocks) whose connections may start with a
-     * PROXY protocol header (v1 or v2) naming the real client. Applies to connections accepted from
-     * now on; default none.
+     * Sets the listener policy: the load balancers in front whose connections may start with a PROXY
+     * protocol header, the slow-client timeouts and the connection limits. Applies to connections
+     * accepted from now on.
      */
-    public void proxyProtocolSources(AddressRanges sources) {
-        this.proxyProtocolSources = sources == null ? AddressRanges.NONE : sources;
+    public void listenerLimits(ListenerLimits newLimits) {
+        this.limits = newLimits == null ? ListenerLimits.DEFAULT : newLimits;
+    }
+
+    ListenerLimits listenerLimits() {
+        return limits;
+    }
+
+    /**
+     * Counts the connection in against the listener's and its client's limits (a balancer sending
+     * PROXY headers is not one client: {@code client} is null for it); the counts drop when it closes.
+     * False when over a limit: the caller closes it.
+     */
+    private boolean admit(Channel channel, ListenerLimits current, InetSocketAddress client) {
+        if (current.maxConnections() > 0 && openConnections.get() >= current.maxConnections()) {
+            log.debug("refused a connection from {}: {} connections are open", client, current.maxConnections());
+            return false;
+        }
+        InetAddress address = client == null ? null : client.getAddress();
+        if (address != null && current.maxConnectionsPerClient() > 0) {
+            Integer open = connectionsByClient.merge(address, 1, Integer::sum);
+            if (open > current.maxConnectionsPerClient()) {
+                connectionsByClient.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+                log.debug("refused a connection from {}: it has {} open", address, current.maxConnectionsPerClient());
+                return false;
+            }
+            channel.closeFuture().addListener(closed ->
+                    connectionsByClient.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1));
+        }
+        openConnections.incrementAndGet();
+        channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
+        return true;
     }
 
     /** The first bytes are not the HTTP/2 preface: the connection speaks HTTP/1.x. */

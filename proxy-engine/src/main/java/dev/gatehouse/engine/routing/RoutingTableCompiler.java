@@ -13,6 +13,7 @@ import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.DefaultSiteDefinition;
 import dev.gatehouse.engine.config.HeaderPolicy;
+import dev.gatehouse.engine.config.ListenerPolicy;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.RedirectDefinition;
@@ -79,7 +80,26 @@ public final class RoutingTableCompiler {
                 errors.add(new ConfigError("listeners", "proxyProtocolFrom[" + i + "]", problem));
             }
         }
+        ListenerPolicy listeners = snapshot.listeners();
+        checkListenerTimeout("headerTimeout", listeners.headerTimeout(), errors);
+        checkListenerTimeout("bodyTimeout", listeners.bodyTimeout(), errors);
+        checkListenerTimeout("sendTimeout", listeners.sendTimeout(), errors);
+        if (listeners.minBodyRate() < 0) {
+            errors.add(new ConfigError("listeners", "minBodyRate", "use 0 (off) or a positive number of bytes per second"));
+        }
+        if (listeners.maxConnections() < 0) {
+            errors.add(new ConfigError("listeners", "maxConnections", "use 0 (no limit) or a positive number"));
+        }
+        if (listeners.maxConnectionsPerClient() < 0) {
+            errors.add(new ConfigError("listeners", "maxConnectionsPerClient", "use 0 (no limit) or a positive number"));
+        }
         return errors;
+    }
+
+    private static void checkListenerTimeout(String field, Duration timeout, List<ConfigError> errors) {
+        if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+            errors.add(new ConfigError("listeners", field, "the timeout is between 100 ms and 1 hour"));
+        }
     }
 
     /**
