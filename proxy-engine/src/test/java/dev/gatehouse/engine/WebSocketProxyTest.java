@@ -151,4 +151,27 @@ class WebSocketProxyTest {
         assertThatThrownBy(() -> connect(new Received())).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
                 .rootCause().hasMessageContaining("Unexpected HTTP response status code 200");
     }
+
+    @Test
+    void anH2cUpgradeIsNeverPassedOnEvenWhereWebsocketsAre() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<io.netty.handler.codec.http.HttpHeaders> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        TestOrigin recording = TestOrigin.start("recording", (request, response) -> {
+            seen.add(request.requestHeaders().copy());
+            return response.sendString(Mono.just("plain http"));
+        });
+        try {
+            ApplyResult result = engine.apply(new ConfigSnapshot(++revision, List.of(new BackendDefinition("rec",
+                    List.of(recording.server()))), List.of(site("1", "ws.test", "rec").withWebsockets(true, null))));
+            assertThat(result.outcome()).isEqualTo(ApplyResult.Outcome.APPLIED);
+            String answer = TestClient.rawExchange(engine.httpPort(), "GET / HTTP/1.1\r\nHost: ws.test\r\n"
+                    + "Connection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("plain http");
+            io.netty.handler.codec.http.HttpHeaders headers = seen.poll();
+            assertThat(headers.contains("upgrade")).isFalse();
+            assertThat(headers.contains("http2-settings")).isFalse();
+            assertThat(headers.contains("connection")).isFalse();
+        } finally {
+            recording.close();
+        }
+    }
 }
