@@ -3,17 +3,23 @@ package dev.gatehouse.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.gatehouse.storage.accesslist.AccessListRepository;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
@@ -29,7 +35,10 @@ import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.settings.DefaultSite;
 import dev.gatehouse.storage.settings.DefaultSiteRepository;
+import dev.gatehouse.storage.settings.ListenerSettings;
+import dev.gatehouse.storage.settings.ListenerSettingsRepository;
 import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SitePolicies;
 import dev.gatehouse.storage.site.SiteRedirect;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteTls;
@@ -39,27 +48,51 @@ import dev.gatehouse.storage.user.UserRepository;
 
 class DatabasesTest {
 
+    /**
+     * How many migrations there are: the tests of older schemas migrate to the newest one, however many
+     * versions lie in between.
+     */
+    private static final int MIGRATIONS = migrationCount();
+
     @TempDir
     Path tempDir;
+
+    private static int migrationCount() {
+        return migrationVersions().size();
+    }
+
+    /** The versions of the migration files, in order: "1", "2", ... */
+    private static List<String> migrationVersions() {
+        try {
+            return Stream.of(new PathMatchingResourcePatternResolver()
+                            .getResources(Databases.MIGRATIONS_LOCATION + "/V*__*.sql"))
+                    .map(resource -> resource.getFilename().substring(1, resource.getFilename().indexOf("__")))
+                    .sorted(Comparator.comparingInt(Integer::parseInt))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @Test
     void migratingAFreshH2DatabaseCreatesTheSchemaAndMigratingAgainIsANoOp() {
         try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
              HikariDataSource dataSource = Databases.h2(directory, 2)) {
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(6);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS);
             List<Map<String, Object>> historyAfterFirst = history(dataSource);
             assertThat(Databases.migrate(dataSource)).isZero();
             assertThat(Databases.migrate(dataSource)).isZero();
 
             assertThat(history(dataSource)).isEqualTo(historyAfterFirst);
-            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(historyAfterFirst).extracting(row -> row.get("version")).containsExactlyElementsOf(migrationVersions());
             assertThat(historyAfterFirst).allSatisfy(row -> assertThat(row.get("success")).isEqualTo(true));
             assertThat(JdbcClient.create(dataSource)
                     .sql("SELECT LOWER(table_name) FROM information_schema.tables WHERE LOWER(table_schema) = 'public'")
                     .query(String.class).list())
                     .contains("app_user", "backend", "backend_server", "site", "site_hostname", "config_revision", "certificate",
-                            "site_header_rule", "default_site");
+                            "site_header_rule", "default_site", "site_trusted_proxy", "access_list", "access_list_rule",
+                            "access_list_user", "listener_proxy_protocol_source");
         }
     }
 
@@ -75,7 +108,7 @@ class DatabasesTest {
                     + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'old.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(5);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS - 1);
 
             Site site = new SiteRepository(dataSource).findById(3).orElseThrow();
             assertThat(site.hostnames()).containsExactly("old.example.test");
@@ -95,7 +128,7 @@ class DatabasesTest {
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 0, '10.0.0.1:80')").update();
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (7, 1, '[::1]:8080')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(4);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS - 2);
 
             Backend backend = new BackendRepository(dataSource).findById(7).orElseThrow();
             assertThat(backend.settings()).isEqualTo(BackendSettings.DEFAULT);
@@ -126,7 +159,7 @@ class DatabasesTest {
                     + "VALUES (7, 1, '[::1]:8080', 1, TRUE, FALSE)").update();
             jdbc.sql("INSERT INTO backend_server (backend_id, position, address) VALUES (8, 0, 'plain.internal:80')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(3);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS - 3);
 
             BackendRepository backends = new BackendRepository(dataSource);
             Backend app = backends.findById(7).orElseThrow();
@@ -160,7 +193,7 @@ class DatabasesTest {
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'chat.example.test')").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (4, 0, 'off.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(2);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS - 4);
 
             SiteRepository sites = new SiteRepository(dataSource);
             Site chat = sites.findById(3).orElseThrow();
@@ -189,7 +222,7 @@ class DatabasesTest {
                     + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, TRUE)").update();
             jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'app.example.test')").update();
 
-            assertThat(Databases.migrate(dataSource)).isEqualTo(1);
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS - 5);
 
             SiteRepository sites = new SiteRepository(dataSource);
             Site app = sites.findById(3).orElseThrow();
@@ -202,6 +235,55 @@ class DatabasesTest {
             Site moved = sites.update(3, app.hostnames(), null, true, app.tls(), SiteWebsockets.OFF,
                     new SiteRedirect("https://new.example.test", 301, true), null).orElseThrow();
             assertThat(sites.findById(3)).contains(moved);
+        }
+    }
+
+    @Test
+    void sitesStoredBeforeHttp2AndTrustedProxiesExistedOfferHttp2AndTrustNoProxy() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("6").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at) VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                    .update();
+            jdbc.sql("INSERT INTO site (id, backend_id, enabled, created_at, updated_at, pass_host) "
+                    + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, FALSE)").update();
+            jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'app.example.test')").update();
+            jdbc.sql("INSERT INTO site_header_rule (site_id, direction, position, action, header_name, header_value) "
+                    + "VALUES (3, 'request', 0, 'set', 'X-A', '1')").update();
+
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS - 6);
+
+            SiteRepository sites = new SiteRepository(dataSource);
+            Site app = sites.findById(3).orElseThrow();
+            assertThat(app.tls().http2()).isTrue();
+            assertThat(app.tls()).isEqualTo(SiteTls.NONE);
+            assertThat(app.headers()).as("the settings stored before are untouched, no proxy is trusted")
+                    .isEqualTo(new SiteHeaders(false, List.of(new SiteHeaders.Rule("set", "X-A", "1")), List.of(),
+                            List.of(), false));
+        }
+    }
+
+    @Test
+    void sitesStoredBeforeAccessListsExistedKeepBlockingExploitsWithoutOtherPolicies() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("data"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("10").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at) VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                    .update();
+            jdbc.sql("INSERT INTO site (id, backend_id, enabled, created_at, updated_at, http2) "
+                    + "VALUES (3, 7, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, FALSE)").update();
+            jdbc.sql("INSERT INTO site_hostname (site_id, position, hostname) VALUES (3, 0, 'app.example.test')").update();
+
+            assertThat(Databases.migrate(dataSource)).isEqualTo(MIGRATIONS - 10);
+
+            Site app = new SiteRepository(dataSource).findById(3).orElseThrow();
+            assertThat(app.policies()).as("exploits blocked, nothing else").isEqualTo(SitePolicies.DEFAULT);
+            assertThat(app.policies().blockExploits()).isTrue();
+            assertThat(app.tls().http2()).as("the settings stored before are untouched").isFalse();
+            assertThat(new AccessListRepository(dataSource).findAll()).isEmpty();
+            assertThat(new ListenerSettingsRepository(dataSource).get()).isEqualTo(ListenerSettings.DEFAULT);
         }
     }
 

@@ -14,6 +14,9 @@ import org.springframework.beans.factory.annotation.AutowiredAnnotationBeanPostP
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 
+import dev.gatehouse.storage.accesslist.AccessListRepository;
+import dev.gatehouse.storage.audit.AuditEventRepository;
+import dev.gatehouse.storage.audit.AuditFilter;
 import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.certificate.CertificateRepository;
@@ -21,6 +24,10 @@ import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import dev.gatehouse.storage.secret.MasterKey;
 import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.stream.StreamRepository;
+import dev.gatehouse.storage.token.ApiTokenRepository;
+import dev.gatehouse.storage.user.SignInPolicyRepository;
+import dev.gatehouse.storage.user.TwoFactorRepository;
 import dev.gatehouse.storage.user.UserRepository;
 
 /**
@@ -34,7 +41,8 @@ class SpringBeansTest {
 
     @ParameterizedTest
     @ValueSource(classes = {BackendRepository.class, SiteRepository.class, UserRepository.class, ConfigRevisionRepository.class,
-            CertificateRepository.class})
+            CertificateRepository.class, StreamRepository.class, ApiTokenRepository.class, AccessListRepository.class,
+            AuditEventRepository.class, TwoFactorRepository.class, SignInPolicyRepository.class})
     void repositoryIsCreatedByConstructorInjectionAndWorks(Class<?> repositoryClass) {
         try (TestDatabase database = TestDatabase.open(tempDir)) {
             DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
@@ -60,6 +68,22 @@ class SpringBeansTest {
                 long id = certificates.insert("web", "-----BEGIN CERTIFICATE-----", "00", "key").id();
                 // the injected SecretBox sealed it: another repository over the same box opens it
                 assertThat(new CertificateRepository(database.dataSource(), secretBox).privateKeyPem(id)).isEqualTo("key");
+            } else if (repository instanceof StreamRepository streams) {
+                assertThat(streams.count()).isZero();
+            } else if (repository instanceof AccessListRepository lists) {
+                assertThat(lists.count()).isZero();
+            } else if (repository instanceof ApiTokenRepository tokens) {
+                assertThat(tokens.findAll()).isEmpty();
+            } else if (repository instanceof AuditEventRepository audit) {
+                assertThat(audit.count(AuditFilter.ANY)).isZero();
+            } else if (repository instanceof TwoFactorRepository twoFactor) {
+                long userId = new UserRepository(database.dataSource()).insert("a@example.test", "{noop}x", "ADMIN").id();
+                twoFactor.enable(userId, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 1, List.of("a".repeat(64)));
+                // the injected SecretBox sealed it: another repository over the same box opens it
+                assertThat(new TwoFactorRepository(database.dataSource(), secretBox).secret(userId))
+                        .contains("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+            } else if (repository instanceof SignInPolicyRepository policy) {
+                assertThat(policy.twoFactorRequired()).isFalse();
             } else if (repository instanceof ConfigRevisionRepository revisions) {
                 assertThat(revisions.latest()).isEmpty();
             }

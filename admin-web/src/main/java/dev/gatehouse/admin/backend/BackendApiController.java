@@ -38,6 +38,10 @@ import reactor.core.publisher.Mono;
  * {"name": "app",
  *  "balancing": "least-connections",      [round-robin] or weighted-round-robin, power-of-two-choices,
  *                                          client-ip-hash, sticky-cookie
+ *  "protocol": "http2",                   [http1] or http2 (also accepted as h2, h2c, grpc; answered as http2):
+ *                                          what the servers speak. http2 for gRPC and HTTP/2-only servers: h2c
+ *                                          to plain servers, TLS with ALPN h2 to https ones. WebSocket upgrades
+ *                                          only reach http1 backends; health checks use the backend's protocol
  *  "connectTimeoutMs": 5000,              [the engine's: 5000] 100 ms to 5 min
  *  "responseTimeoutMs": 60000,            [the engine's: 60000] 1 s to 1 h
  *  "maxRetries": 2,                       [2] 0-10 other servers a failed request may be retried on
@@ -114,10 +118,10 @@ public class BackendApiController {
     }
 
     /** Body of POST and PUT; PUT replaces the whole backend. */
-    public record BackendRequest(String name, String balancing, Long connectTimeoutMs, Long responseTimeoutMs,
-                                 Integer maxRetries, PassiveHealthCommand passiveHealth, HealthCheckCommand healthCheck,
-                                 Long idleTimeoutMs, Integer maxConnectionsPerServer, Integer queueSize,
-                                 Long queueTimeoutMs, List<ServerJson> servers) {
+    public record BackendRequest(String name, String balancing, String protocol, Long connectTimeoutMs,
+                                 Long responseTimeoutMs, Integer maxRetries, PassiveHealthCommand passiveHealth,
+                                 HealthCheckCommand healthCheck, Long idleTimeoutMs, Integer maxConnectionsPerServer,
+                                 Integer queueSize, Long queueTimeoutMs, List<ServerJson> servers) {
 
         BackendCommand toCommand() {
             List<ServerCommand> commands = new ArrayList<>();
@@ -126,7 +130,7 @@ public class BackendApiController {
             }
             return new BackendCommand(name, commands, balancing, connectTimeoutMs, responseTimeoutMs, maxRetries,
                     passiveHealth, healthCheck,
-                    new LimitsCommand(idleTimeoutMs, maxConnectionsPerServer, queueSize, queueTimeoutMs));
+                    new LimitsCommand(idleTimeoutMs, maxConnectionsPerServer, queueSize, queueTimeoutMs), protocol);
         }
     }
 
@@ -140,17 +144,17 @@ public class BackendApiController {
     }
 
     /** A backend with every default filled in; {@code healthCheck} is null when there is no active check. */
-    public record BackendResponse(long id, String name, String balancing, long connectTimeoutMs, long responseTimeoutMs,
-                                  int maxRetries, PassiveHealthCommand passiveHealth, HealthCheckCommand healthCheck,
-                                  long idleTimeoutMs, int maxConnectionsPerServer, int queueSize, long queueTimeoutMs,
-                                  List<ServerJson> servers, List<String> usedBySites, Instant createdAt,
-                                  Instant updatedAt) {
+    public record BackendResponse(long id, String name, String balancing, String protocol, long connectTimeoutMs,
+                                  long responseTimeoutMs, int maxRetries, PassiveHealthCommand passiveHealth,
+                                  HealthCheckCommand healthCheck, long idleTimeoutMs, int maxConnectionsPerServer,
+                                  int queueSize, long queueTimeoutMs, List<ServerJson> servers, List<String> usedBySites,
+                                  Instant createdAt, Instant updatedAt) {
 
         static BackendResponse of(BackendView view) {
             BackendSettings settings = view.settings();
             BackendHealthCheck check = settings.healthCheck();
             BackendConnectionLimits limits = settings.limits();
-            return new BackendResponse(view.id(), view.name(), settings.balancing(),
+            return new BackendResponse(view.id(), view.name(), settings.balancing(), settings.protocol(),
                     orDefault(settings.connectTimeoutMs(), BackendDefinition.DEFAULT_CONNECT_TIMEOUT.toMillis()),
                     orDefault(settings.responseTimeoutMs(), BackendDefinition.DEFAULT_RESPONSE_TIMEOUT.toMillis()),
                     settings.maxRetries(),

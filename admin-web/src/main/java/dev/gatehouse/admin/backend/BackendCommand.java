@@ -19,13 +19,24 @@ import java.util.List;
  * @param healthCheck the active health check; default null = none
  * @param limits idle timeout and per-server connection limit with its queue; default null = the engine's
  *     (30 s idle, no limit, a queue of 100 waiting up to 10 s)
+ * @param protocol what the servers speak: {@code http1} or {@code http2} (also written {@code http/1.1},
+ *     {@code h2}, {@code h2c}, {@code grpc}); default {@code http1}. HTTP/2 is for gRPC services and
+ *     HTTP/2-only servers
  */
 public record BackendCommand(String name, List<ServerCommand> servers, String balancing, Long connectTimeoutMs,
                              Long responseTimeoutMs, Integer maxRetries, PassiveHealthCommand passiveHealth,
-                             HealthCheckCommand healthCheck, LimitsCommand limits) {
+                             HealthCheckCommand healthCheck, LimitsCommand limits, String protocol) {
 
     public BackendCommand {
         servers = servers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(servers));
+    }
+
+    /** An HTTP/1.1 backend. */
+    public BackendCommand(String name, List<ServerCommand> servers, String balancing, Long connectTimeoutMs,
+                          Long responseTimeoutMs, Integer maxRetries, PassiveHealthCommand passiveHealth,
+                          HealthCheckCommand healthCheck, LimitsCommand limits) {
+        this(name, servers, balancing, connectTimeoutMs, responseTimeoutMs, maxRetries, passiveHealth, healthCheck,
+                limits, null);
     }
 
     /** A backend with the default connection limits. */
@@ -40,7 +51,7 @@ public record BackendCommand(String name, List<ServerCommand> servers, String ba
     public BackendCommand(String name, List<String> addresses) {
         this(name, addresses == null ? null
                 : addresses.stream().map(address -> address == null ? null : ServerCommand.of(address)).toList(),
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /**

@@ -183,6 +183,7 @@ public class BackendController {
             form.ensureRow();
         }
         model.addAttribute("balancingChoices", BalancingChoice.all());
+        model.addAttribute("protocolChoices", ProtocolChoice.all());
         model.addAttribute("defaults", BackendForm.DEFAULTS);
         if (backendId != null) {
             model.addAttribute("backendId", backendId);

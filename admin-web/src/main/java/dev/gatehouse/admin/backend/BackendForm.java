@@ -5,6 +5,7 @@ import dev.gatehouse.admin.backend.BackendCommand.LimitsCommand;
 import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
 import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.LoadBalancing;
@@ -26,8 +27,8 @@ import java.util.stream.Stream;
 
 /**
  * What the backend form posts: the name, one row per server (address, weight, backup, drained,
- * HTTPS with its certificate check and TLS name), the load-balancing policy, the health checks, the
- * timeouts and the connection limits. Numbers are kept as the text typed, so
+ * HTTPS with its certificate check and TLS name), the load-balancing policy, the protocol, the health
+ * checks, the timeouts and the connection limits. Numbers are kept as the text typed, so
  * "5s" is shown back with a message instead of a conversion error; an empty box means the default,
  * which the box shows as its placeholder. Rows whose address is empty are left out, so clearing an
  * address removes the server.
@@ -40,9 +41,9 @@ import java.util.stream.Stream;
 public class BackendForm {
 
     /** The form's controls that show their own problems; problems about other fields are shown above the form. */
-    static final Set<String> FIELDS = Set.of("name", "servers", "balancing", "connectTimeoutMs", "responseTimeoutSeconds",
-            "maxRetries", "passiveMaxFailures", "passiveEjectSeconds", "healthCheck", "healthPath",
-            "healthIntervalSeconds", "healthTimeoutSeconds", "healthStatusMin", "healthStatusMax",
+    static final Set<String> FIELDS = Set.of("name", "servers", "balancing", "protocol", "connectTimeoutMs",
+            "responseTimeoutSeconds", "maxRetries", "passiveMaxFailures", "passiveEjectSeconds", "healthCheck",
+            "healthPath", "healthIntervalSeconds", "healthTimeoutSeconds", "healthStatusMin", "healthStatusMax",
             "healthHealthyThreshold", "healthUnhealthyThreshold", "idleTimeoutSeconds", "maxConnectionsPerServer",
             "queueSize", "queueTimeoutSeconds");
 
@@ -69,6 +70,8 @@ public class BackendForm {
     private List<ServerRow> servers = new ArrayList<>(List.of(new ServerRow()));
     /** The policy's engine name; default round robin. */
     private String balancing = LoadBalancing.ROUND_ROBIN.configName();
+    /** The protocol's engine name; default HTTP/1.1. */
+    private String protocol = BackendProtocol.HTTP1.configName();
     /** Milliseconds; empty = the engine's default (5000). */
     private String connectTimeoutMs = "";
     /** Seconds, decimals allowed; empty = the engine's default (60). */
@@ -222,6 +225,7 @@ public class BackendForm {
         form.setServers(rows);
         BackendSettings settings = backend.settings();
         form.setBalancing(settings.balancing());
+        form.setProtocol(settings.protocol());
         form.setConnectTimeoutMs(settings.connectTimeoutMs() == null ? "" : settings.connectTimeoutMs().toString());
         form.setResponseTimeoutSeconds(settings.responseTimeoutMs() == null ? "" : seconds(settings.responseTimeoutMs()));
         form.setMaxRetries(Integer.toString(settings.maxRetries()));
@@ -311,7 +315,7 @@ public class BackendForm {
                 longValue(connectTimeoutMs), millis(responseTimeoutSeconds), integer(maxRetries),
                 new PassiveHealthCommand(integer(passiveMaxFailures), integer(passiveEjectSeconds)), check,
                 new LimitsCommand(millis(idleTimeoutSeconds), integer(maxConnectionsPerServer), integer(queueSize),
-                        millis(queueTimeoutSeconds)));
+                        millis(queueTimeoutSeconds)), blankToNull(protocol));
     }
 
     /**
@@ -441,6 +445,14 @@ public class BackendForm {
 
     public void setBalancing(String balancing) {
         this.balancing = balancing;
+    }
+
+    public String getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(String protocol) {
+        this.protocol = protocol;
     }
 
     public String getConnectTimeoutMs() {

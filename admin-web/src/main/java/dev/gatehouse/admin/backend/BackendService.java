@@ -18,6 +18,7 @@ import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.stream.StreamRepository;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,11 +38,14 @@ public class BackendService {
 
     private final BackendRepository backends;
     private final SiteRepository sites;
+    private final StreamRepository streams;
     private final ConfigPublisher publisher;
 
-    public BackendService(BackendRepository backends, SiteRepository sites, ConfigPublisher publisher) {
+    public BackendService(BackendRepository backends, SiteRepository sites, StreamRepository streams,
+                          ConfigPublisher publisher) {
         this.backends = backends;
         this.sites = sites;
+        this.streams = streams;
         this.publisher = publisher;
     }
 
@@ -132,7 +136,7 @@ public class BackendService {
         return view(updated);
     }
 
-    /** @throws ConflictException on field {@code name} while any site routes to the backend */
+    /** @throws ConflictException on field {@code name} while a site routes to the backend or a stream forwards to it */
     public Mono<Void> delete(long id, String actor) {
         return publisher.<Void>publish(actor, () -> {
             Backend backend = require(id);
@@ -140,6 +144,12 @@ public class BackendService {
             if (!users.isEmpty()) {
                 throw new ConflictException("name", "backend '" + backend.name() + "' is used by site(s) "
                         + String.join(", ", users) + "; point them at another backend or delete them first");
+            }
+            List<String> ports = streams.findByBackendId(id).stream()
+                    .map(stream -> Integer.toString(stream.settings().listenPort())).toList();
+            if (!ports.isEmpty()) {
+                throw new ConflictException("name", "backend '" + backend.name() + "' is used by the stream(s) on port(s) "
+                        + String.join(", ", ports) + "; point them at another backend or delete them first");
             }
             backends.delete(id);
             return new Change<>(null, "deleted backend " + backend.name());
@@ -185,7 +195,7 @@ public class BackendService {
         return new BackendSettings(valid.balancing(), valid.connectTimeoutMs(), valid.responseTimeoutMs(),
                 valid.maxRetries(), valid.passiveHealth().maxFailures(), valid.passiveHealth().ejectForSeconds(),
                 healthCheck, new BackendConnectionLimits(limits.idleTimeoutMs(), limits.maxConnectionsPerServer(),
-                        limits.queueSize(), limits.queueTimeoutMs()));
+                        limits.queueSize(), limits.queueTimeoutMs()), valid.protocol());
     }
 
     /** The command that stores exactly this backend again. */
@@ -200,7 +210,7 @@ public class BackendService {
                         check.expectedStatusMin(), check.expectedStatusMax(), check.healthyThreshold(),
                         check.unhealthyThreshold()),
                 new LimitsCommand(limits.idleTimeoutMs(), limits.maxConnectionsPerServer(), limits.queueSize(),
-                        limits.queueTimeoutMs()));
+                        limits.queueTimeoutMs()), settings.protocol());
     }
 
     private static ServerCommand command(BackendServer server) {

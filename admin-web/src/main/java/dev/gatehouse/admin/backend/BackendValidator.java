@@ -8,6 +8,7 @@ import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.engine.balancing.Balancer;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.LoadBalancing;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * parsed by the engine's own {@link ServerDefinition#parse} (so the dashboard accepts exactly what
  * the engine accepts) and written back in its canonical {@code host:port} form, with the scheme of
  * an {@code https://host:port} entry moved to {@code scheme}, the policy by the engine's
- * {@link LoadBalancing#fromName}, and every missing setting filled in with the engine's default.
+ * {@link LoadBalancing#fromName} and the protocol by its {@link BackendProtocol#fromName} (each
+ * written back by its engine name), and every missing setting filled in with the engine's default.
  * The connect, response and idle timeouts stay null when not given, meaning "the engine's default",
  * so a later change of that default reaches them.
  *
@@ -87,6 +89,7 @@ public final class BackendValidator {
         String name = checkName(command.name(), problems);
         List<ServerCommand> servers = checkServers(command.servers(), problems);
         String balancing = checkBalancing(command.balancing(), problems);
+        String protocol = checkProtocol(command.protocol(), problems);
         Long connectTimeout = command.connectTimeoutMs();
         if (connectTimeout != null) {
             checkDuration("connectTimeoutMs", connectTimeout, MIN_CONNECT_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS, problems);
@@ -104,7 +107,7 @@ public final class BackendValidator {
             throw new ValidationException(problems);
         }
         return new BackendCommand(name, servers, balancing, connectTimeout, responseTimeout, maxRetries, passive,
-                healthCheck, limits);
+                healthCheck, limits, protocol);
     }
 
     /** Every problem with {@code command}; empty when it is valid. */
@@ -270,6 +273,19 @@ public final class BackendValidator {
             return LoadBalancing.fromName(raw).configName();
         } catch (IllegalArgumentException e) {
             problems.add(new FieldProblem("balancing", "balancing: " + e.getMessage()));
+            return raw;
+        }
+    }
+
+    /** {@code http1} or {@code http2}; an alias such as {@code h2c} or {@code grpc} is stored by that name. */
+    private static String checkProtocol(String raw, List<FieldProblem> problems) {
+        if (raw == null || raw.isBlank()) {
+            return BackendProtocol.HTTP1.configName();
+        }
+        try {
+            return BackendProtocol.fromName(raw).configName();
+        } catch (IllegalArgumentException e) {
+            problems.add(new FieldProblem("protocol", "protocol: " + printable(e.getMessage())));
             return raw;
         }
     }

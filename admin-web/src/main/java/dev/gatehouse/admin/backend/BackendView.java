@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.backend;
 
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.storage.backend.BackendServer;
 import dev.gatehouse.storage.backend.BackendSettings;
 import java.time.Instant;
@@ -10,7 +11,8 @@ import java.util.List;
  *
  * @param servers normalized {@code host:port} entries with their weight, backup and drained flags and, for
  *     https servers, the certificate check and TLS name, in order
- * @param settings balancing, timeouts (null = the engine's default), retries, health checks and connection limits
+ * @param settings balancing, timeouts (null = the engine's default), retries, health checks, connection limits
+ *     and protocol
  * @param usedBySites the first hostname of each site routing to this backend, by site id; a backend
  *     with any cannot be deleted
  */
@@ -42,5 +44,15 @@ public record BackendView(long id, String name, List<BackendServer> servers, Bac
     /** The policy as people read it, e.g. "Least connections". */
     public String balancingLabel() {
         return BalancingChoice.label(settings.balancing());
+    }
+
+    /** The protocol as people read it: "HTTP/1.1" or "HTTP/2". */
+    public String protocolLabel() {
+        return ProtocolChoice.label(settings.protocol());
+    }
+
+    /** Whether the servers are spoken to in HTTP/2 (the list shows a badge: WebSockets do not reach them). */
+    public boolean http2() {
+        return BackendProtocol.HTTP2.configName().equals(settings.protocol());
     }
 }

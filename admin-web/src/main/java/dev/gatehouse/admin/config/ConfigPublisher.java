@@ -1,5 +1,7 @@
 package dev.gatehouse.admin.config;
 
+import dev.gatehouse.admin.audit.AuditContext;
+import dev.gatehouse.admin.audit.AuditLog;
 import dev.gatehouse.admin.common.Blocking;
 import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.admin.common.ValidationException;
@@ -32,6 +34,10 @@ import reactor.core.publisher.Mono;
  * becomes a {@link ValidationException}), store the revision; after the commit, swap it into the
  * engine. So a rejected form stores nothing and the engine only ever runs a stored revision.
  * A write that leaves the routing unchanged stores no revision and touches no live traffic.
+ *
+ * <p>Every stored revision is also written to the audit log in its transaction ({@link AuditLog#configPublished}):
+ * who (the actor), from where (the client address the request's Reactor context carries; none for the
+ * appliance's own work at start, logged as {@value #SYSTEM_ACTOR}) and what, object by object, before and after.
  */
 @Component
 public class ConfigPublisher {
@@ -47,17 +53,19 @@ public class ConfigPublisher {
     private final ConfigRevisionRepository revisions;
     private final SnapshotBuilder snapshotBuilder;
     private final TransactionTemplate transactions;
+    private final AuditLog audit;
     private final ReentrantLock writeLock = new ReentrantLock(true);
 
     /** The newest stored revision's snapshot; read and written under {@link #writeLock}. */
     private ConfigSnapshot latestStored;
 
     public ConfigPublisher(ProxyEngine engine, ConfigRevisionRepository revisions, SnapshotBuilder snapshotBuilder,
-                           TransactionTemplate transactions) {
+                           TransactionTemplate transactions, AuditLog audit) {
         this.engine = engine;
         this.revisions = revisions;
         this.snapshotBuilder = snapshotBuilder;
         this.transactions = transactions;
+        this.audit = audit;
     }
 
     /**
@@ -75,14 +83,17 @@ public class ConfigPublisher {
      *     ConflictException or NotFoundException to abort; runs inside the transaction
      */
     public <T> Mono<T> publish(String actor, Supplier<Change<T>> write) {
-        return Blocking.mono(() -> publishNow(actor, write));
+        return Mono.deferContextual(context -> {
+            String clientIp = AuditContext.clientIp(context);
+            return Blocking.mono(() -> publishNow(actor, clientIp, write));
+        });
     }
 
-    private <T> T publishNow(String actor, Supplier<Change<T>> write) {
+    private <T> T publishNow(String actor, String clientIp, Supplier<Change<T>> write) {
         long started = System.nanoTime();
         writeLock.lock();
         try {
-            Prepared<T> prepared = transactions.execute(status -> prepare(actor, write));
+            Prepared<T> prepared = transactions.execute(status -> prepare(actor, clientIp, write));
             if (prepared.snapshot() == null) {
                 log.debug("'{}' by {} left the routing unchanged; no new revision", prepared.summary(), actor);
                 return prepared.result();
@@ -108,9 +119,10 @@ public class ConfigPublisher {
         }
     }
 
-    private <T> Prepared<T> prepare(String actor, Supplier<Change<T>> write) {
+    private <T> Prepared<T> prepare(String actor, String clientIp, Supplier<Change<T>> write) {
         Change<T> change = write.get();
-        long next = revisions.latest().map(ConfigRevision::number).orElse(0L) + 1;
+        Optional<ConfigRevision> previous = revisions.latest();
+        long next = previous.map(ConfigRevision::number).orElse(0L) + 1;
         ConfigSnapshot snapshot = snapshotBuilder.build(next);
         if (latestStored != null && latestStored.sameContentAs(snapshot)
                 && engine.status().liveRevision() == latestStored.revision()) {
@@ -121,6 +133,8 @@ public class ConfigPublisher {
             throw new ValidationException(toProblems(check.errors()));
         }
         revisions.insert(next, SnapshotJson.write(snapshot), actor, change.summary());
+        audit.configPublished(actor, clientIp, next, latestStored != null ? latestStored : readable(previous), snapshot,
+                change.summary());
         return new Prepared<>(change.result(), change.summary(), snapshot);
     }
 
@@ -137,6 +151,7 @@ public class ConfigPublisher {
                 ConfigSnapshot first = transactions.execute(status -> {
                     ConfigSnapshot snapshot = snapshotBuilder.build(1);
                     revisions.insert(1, SnapshotJson.write(snapshot), SYSTEM_ACTOR, "initial configuration");
+                    audit.configEvent(SYSTEM_ACTOR, AuditLog.CREATE, 1, "initial configuration (revision 1)");
                     return snapshot;
                 });
                 latestStored = first;
@@ -150,12 +165,40 @@ public class ConfigPublisher {
             } catch (IllegalArgumentException | IllegalStateException e) {
                 log.error("Proxy serves no sites: {}. Save any site or backend in the dashboard to write a fresh "
                         + "revision.", e.getMessage());
+                restored(revision.number(), "could not run stored revision " + revision.number() + " at start: "
+                        + e.getMessage());
                 return;
             }
             latestStored = snapshot;
-            report(snapshot, engine.apply(snapshot));
+            ApplyResult result = engine.apply(snapshot);
+            report(snapshot, result);
+            restored(revision.number(), result.ok()
+                    ? "serving stored revision " + revision.number() + " at start (" + snapshot.sites().size()
+                            + " site(s), " + snapshot.backends().size() + " backend(s))"
+                    : "stored revision " + revision.number() + " was rejected by the engine at start: " + result.errors());
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * The previous revision for the audit log's before-and-after when it is not the one in memory (it could not
+     * be run at start); null when there is none or it cannot be read either.
+     */
+    private static ConfigSnapshot readable(Optional<ConfigRevision> previous) {
+        try {
+            return previous.map(revision -> SnapshotJson.read(revision.number(), revision.snapshotJson())).orElse(null);
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
+    }
+
+    /** The start in the audit log; a log that cannot be written must not keep the proxy from serving. */
+    private void restored(long revision, String summary) {
+        try {
+            audit.configEvent(SYSTEM_ACTOR, AuditLog.RESTORE, revision, summary);
+        } catch (RuntimeException e) {
+            log.error("Could not write the start to the audit log: {}", e.toString());
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.gatehouse.admin.config;
 
+import dev.gatehouse.engine.config.AccessListDefinition;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
@@ -10,11 +12,18 @@ import dev.gatehouse.engine.config.HeaderPolicy.HeaderRule;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.RedirectDefinition;
 import dev.gatehouse.engine.config.HstsPolicy;
+import dev.gatehouse.engine.config.ListenerPolicy;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
+import dev.gatehouse.engine.config.RateLimitDefinition;
+import dev.gatehouse.engine.config.RequestLimits;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
+import dev.gatehouse.engine.config.StreamDefinition;
+import dev.gatehouse.storage.accesslist.AccessList;
+import dev.gatehouse.storage.accesslist.AccessListRepository;
+import dev.gatehouse.storage.accesslist.AccessListSettings;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendConnectionLimits;
 import dev.gatehouse.storage.backend.BackendHealthCheck;
@@ -24,12 +33,17 @@ import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.certificate.StoredCertificate;
 import dev.gatehouse.storage.settings.DefaultSite;
 import dev.gatehouse.storage.settings.DefaultSiteRepository;
+import dev.gatehouse.storage.settings.ListenerSettingsRepository;
 import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SitePolicies;
 import dev.gatehouse.storage.site.SiteRedirect;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.site.SiteWebsockets;
+import dev.gatehouse.storage.stream.StreamRepository;
+import dev.gatehouse.storage.stream.StreamSettings;
+import dev.gatehouse.storage.stream.TcpStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,10 +56,12 @@ import org.springframework.stereotype.Component;
  * Builds the complete engine configuration from what is stored. Blocking (JDBC): call it on a
  * bounded-elastic thread, inside the write's transaction so it sees the uncommitted change.
  *
- * <p>Each site becomes one route {@code "/"} to its backend; later issues add paths and policies
- * here. Every uploaded certificate is in the snapshot with its private key decrypted (the stored
- * revision JSON leaves keys out: {@link SnapshotJson}). Output order is the repositories' (backends
- * and certificates by name, sites by id), so the same stored state always gives an equal snapshot.
+ * <p>Each site becomes one route {@code "/"} to its backend, with its policies (its access list by
+ * name); later issues add paths here. Every uploaded certificate is in the snapshot with its private key
+ * decrypted (the stored revision JSON leaves keys out: {@link SnapshotJson}); every access list with its
+ * users' bcrypt hashes (never a password: none is stored). Output order is the repositories' (backends,
+ * certificates and access lists by name, sites by id, streams by port), so the same stored state always
+ * gives an equal snapshot.
  */
 @Component
 public class SnapshotBuilder {
@@ -57,13 +73,20 @@ public class SnapshotBuilder {
     private final SiteRepository sites;
     private final CertificateRepository certificates;
     private final DefaultSiteRepository defaultSites;
+    private final StreamRepository streams;
+    private final AccessListRepository accessLists;
+    private final ListenerSettingsRepository listeners;
 
     public SnapshotBuilder(BackendRepository backends, SiteRepository sites, CertificateRepository certificates,
-                           DefaultSiteRepository defaultSites) {
+                           DefaultSiteRepository defaultSites, StreamRepository streams, AccessListRepository accessLists,
+                           ListenerSettingsRepository listeners) {
         this.backends = backends;
         this.sites = sites;
         this.certificates = certificates;
         this.defaultSites = defaultSites;
+        this.streams = streams;
+        this.accessLists = accessLists;
+        this.listeners = listeners;
     }
 
     public ConfigSnapshot build(long revision) {
@@ -80,11 +103,21 @@ public class SnapshotBuilder {
             backendNames.put(backend.id(), backend.name());
             backendDefinitions.add(toDefinition(backend));
         }
+        Map<Long, String> accessListNames = new HashMap<>();
+        List<AccessListDefinition> accessListDefinitions = new ArrayList<>();
+        for (AccessList list : accessLists.findAll()) {
+            accessListNames.put(list.id(), list.name());
+            accessListDefinitions.add(toDefinition(list));
+        }
         List<SiteDefinition> siteDefinitions = sites.findAll().stream()
-                .map(site -> toDefinition(site, backendNames, certificateNames))
+                .map(site -> toDefinition(site, backendNames, certificateNames, accessListNames))
+                .toList();
+        List<StreamDefinition> streamDefinitions = streams.findAll().stream()
+                .map(stream -> toDefinition(stream, backendNames))
                 .toList();
         return new ConfigSnapshot(revision, backendDefinitions, siteDefinitions, certificateDefinitions,
-                defaultSite(defaultSites.get()));
+                defaultSite(defaultSites.get()), streamDefinitions,
+                new ListenerPolicy(listeners.get().proxyProtocolFrom()), accessListDefinitions);
     }
 
     /**
@@ -104,7 +137,8 @@ public class SnapshotBuilder {
             complete.add(new CertificateDefinition(definition.name(), definition.certificateChainPem(),
                     certificates.privateKeyPem(certificate.id())));
         }
-        return new ConfigSnapshot(stored.revision(), stored.backends(), stored.sites(), complete, stored.defaultSite());
+        return new ConfigSnapshot(stored.revision(), stored.backends(), stored.sites(), complete, stored.defaultSite(),
+                stored.streams(), stored.listeners(), stored.accessLists());
     }
 
     /**
@@ -113,8 +147,8 @@ public class SnapshotBuilder {
      * https server's verification flag and TLS name go along; a plain-HTTP server's are the engine's
      * defaults (verify, no name), as stored.
      *
-     * @throws IllegalArgumentException when a stored value is one the engine does not know (a policy
-     *     name or an address the admin app would have refused)
+     * @throws IllegalArgumentException when a stored value is one the engine does not know (a policy or
+     *     protocol name, or an address the admin app would have refused)
      */
     static BackendDefinition toDefinition(Backend backend) {
         List<ServerDefinition> servers = backend.servers().stream().map(server -> {
@@ -132,7 +166,8 @@ public class SnapshotBuilder {
                 millis(settings.responseTimeoutMs()), LoadBalancing.fromName(settings.balancing()), healthCheck,
                 new PassiveHealthDefinition(settings.passiveMaxFailures(), Duration.ofSeconds(settings.passiveEjectSeconds())),
                 settings.maxRetries(), new ConnectionPoolDefinition(millis(limits.idleTimeoutMs()),
-                        limits.maxConnectionsPerServer(), limits.queueSize(), Duration.ofMillis(limits.queueTimeoutMs())));
+                        limits.maxConnectionsPerServer(), limits.queueSize(), Duration.ofMillis(limits.queueTimeoutMs())),
+                BackendProtocol.fromName(settings.protocol()));
     }
 
     private static Duration millis(Long millis) {
@@ -140,12 +175,22 @@ public class SnapshotBuilder {
     }
 
     /**
-     * A stored site as the engine's record: one route {@code "/"} to its backend, its certificate by name,
-     * and its HTTPS and WebSocket settings.
+     * A stored site without an access list as the engine's record.
      *
-     * @throws IllegalStateException when the site refers to a backend or certificate not in the maps
+     * @see #toDefinition(Site, Map, Map, Map)
      */
     static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames, Map<Long, String> certificateNames) {
+        return toDefinition(site, backendNames, certificateNames, Map.of());
+    }
+
+    /**
+     * A stored site as the engine's record: one route {@code "/"} to its backend, its certificate and access
+     * list by name, and its HTTPS (HTTP/2 included), WebSocket, header and policy settings.
+     *
+     * @throws IllegalStateException when the site refers to a backend, certificate or access list not in the maps
+     */
+    static SiteDefinition toDefinition(Site site, Map<Long, String> backendNames, Map<Long, String> certificateNames,
+                                       Map<Long, String> accessListNames) {
         String backendName = site.backendId() == null ? null : backendNames.get(site.backendId());
         if (site.redirect() == null && backendName == null) {
             // The foreign key makes this impossible; fail loudly rather than route somewhere else.
@@ -169,7 +214,56 @@ public class SnapshotBuilder {
                 : List.of();
         return new SiteDefinition(String.valueOf(site.id()), site.hostnames(), site.enabled(), routes, certificate,
                 tls.forceHttps(), hsts, websockets.enabled(), millis(websockets.idleTimeoutMs()), redirect(site.redirect()),
-                headers(site.headers()));
+                headers(site.headers()), tls.http2(), policies(site, accessListNames));
+    }
+
+    /** The stored policies; the default ones stay {@code SitePolicies.DEFAULT}, so snapshots compare equal. */
+    static dev.gatehouse.engine.config.SitePolicies policies(Site site, Map<Long, String> accessListNames) {
+        SitePolicies stored = site.policies();
+        String accessList = null;
+        if (stored.accessListId() != null) {
+            accessList = accessListNames.get(stored.accessListId());
+            if (accessList == null) {
+                // The foreign key makes this impossible; fail loudly rather than leave the site unguarded.
+                throw new IllegalStateException("site " + site.id() + " refers to missing access list "
+                        + stored.accessListId());
+            }
+        }
+        SitePolicies.SiteRateLimit rate = stored.rateLimit();
+        return new dev.gatehouse.engine.config.SitePolicies(accessList,
+                rate == null ? null : new RateLimitDefinition(rate.requests(), Duration.ofSeconds(rate.periodSeconds()),
+                        rate.burst()),
+                stored.blockExploits(),
+                new RequestLimits(stored.maxBodyBytes(), stored.maxHeaderBytes(), stored.maxUrlLength()));
+    }
+
+    /** A stored access list as the engine's record: rules in order, users with their bcrypt hashes. */
+    static AccessListDefinition toDefinition(AccessList list) {
+        AccessListSettings settings = list.settings();
+        return new AccessListDefinition(settings.name(),
+                settings.rules().stream().map(rule -> new AccessListDefinition.AddressRule(rule.allows(), rule.address()))
+                        .toList(),
+                settings.users().stream().map(user -> new AccessListDefinition.BasicAuthUser(user.username(),
+                        user.passwordHash())).toList(),
+                settings.satisfyAll(), settings.realm());
+    }
+
+    /**
+     * A stored TCP stream as the engine's record, its backend by name. Timeouts stored as null stay
+     * null: the engine's idle default and the backend's connect timeout, so later changes of those reach it.
+     *
+     * @throws IllegalStateException when the stream refers to a backend not in the map
+     */
+    static StreamDefinition toDefinition(TcpStream stream, Map<Long, String> backendNames) {
+        StreamSettings settings = stream.settings();
+        String backendName = backendNames.get(settings.backendId());
+        if (backendName == null) {
+            // The foreign key makes this impossible; fail loudly rather than forward somewhere else.
+            throw new IllegalStateException("stream " + stream.id() + " refers to missing backend " + settings.backendId());
+        }
+        return new StreamDefinition(String.valueOf(stream.id()), settings.listenPort(), settings.bindHost(), backendName,
+                settings.enabled(), StreamDefinition.ProxyProtocol.fromName(settings.proxyProtocol()),
+                millis(settings.idleTimeoutMs()), millis(settings.connectTimeoutMs()));
     }
 
     static RedirectDefinition redirect(SiteRedirect redirect) {
@@ -181,7 +275,8 @@ public class SnapshotBuilder {
         if (headers.equals(SiteHeaders.DEFAULT)) {
             return HeaderPolicy.DEFAULT;
         }
-        return new HeaderPolicy(headers.passHost(), rules(headers.request()), rules(headers.response()));
+        return new HeaderPolicy(headers.passHost(), rules(headers.request()), rules(headers.response()),
+                headers.trustedProxies(), headers.forwardedHeader());
     }
 
     private static List<HeaderRule> rules(List<SiteHeaders.Rule> rules) {

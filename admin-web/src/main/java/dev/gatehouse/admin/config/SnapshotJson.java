@@ -4,18 +4,23 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.CertificateDefinition;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
 import dev.gatehouse.engine.config.HstsPolicy;
+import dev.gatehouse.engine.config.ListenerPolicy;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
 import dev.gatehouse.engine.config.HeaderPolicy;
+import dev.gatehouse.engine.config.RateLimitDefinition;
 import dev.gatehouse.engine.config.RedirectDefinition;
+import dev.gatehouse.engine.config.RequestLimits;
+import dev.gatehouse.engine.config.SitePolicies;
 import java.time.Duration;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -37,10 +42,13 @@ import tools.jackson.databind.util.StdConverter;
  * backend's {@code maxRetries}, a server's {@code weight} and {@code verifyTls}, a pool's
  * {@code queueSize}): they are read through the {@link StoredBackend}, {@link StoredServer} and
  * {@link StoredPool} records, whose boxed fields tell "absent" from 0. A site's flags added after the
- * first version ({@code forceHttps}, {@code websockets}) are read through {@link StoredSite} for the
- * same reason: Jackson refuses a missing primitive rather than guess false. Missing objects (balancing,
+ * first version ({@code forceHttps}, {@code websockets}, {@code http2}) are read through {@link StoredSite}
+ * for the same reason: Jackson refuses a missing primitive rather than guess false; and a header policy's
+ * {@code forwardedHeader} through {@link StoredHeaders}. Missing objects (balancing, a backend's protocol,
  * health checks, the connection pool) are null, which the engine's records already read as their
- * defaults.
+ * defaults; a revision from before TCP streams has no {@code streams} and so runs none, one from before
+ * site policies, access lists or the listener policy has none of them (exploit blocking then on, the
+ * engine's default).
  *
  * <p>Private keys are never written: a certificate is stored with its name and chain only, and
  * {@link SnapshotBuilder#withPrivateKeys} puts the keys back from the (encrypted) certificate table
@@ -56,7 +64,11 @@ public final class SnapshotJson {
             .addMixIn(ServerDefinition.class, ReadAsStoredServer.class)
             .addMixIn(ConnectionPoolDefinition.class, ReadAsStoredPool.class)
             .addMixIn(SiteDefinition.class, ReadAsStoredSite.class)
+            .addMixIn(HeaderPolicy.class, ReadAsStoredHeaders.class)
+            .addMixIn(SitePolicies.class, ReadAsStoredPolicies.class)
+            .addMixIn(ListenerPolicy.class, ReadAsStoredListeners.class)
             .addMixIn(LoadBalancing.class, ByConfigName.class)
+            .addMixIn(BackendProtocol.class, ProtocolByConfigName.class)
             .build();
 
     @JsonIgnoreProperties({"privateKeyPem"})
@@ -79,6 +91,18 @@ public final class SnapshotJson {
     private abstract static class ReadAsStoredSite {
     }
 
+    @JsonDeserialize(converter = StoredHeaders.ToDefinition.class)
+    private abstract static class ReadAsStoredHeaders {
+    }
+
+    @JsonDeserialize(converter = StoredPolicies.ToDefinition.class)
+    private abstract static class ReadAsStoredPolicies {
+    }
+
+    @JsonDeserialize(converter = StoredListeners.ToDefinition.class)
+    private abstract static class ReadAsStoredListeners {
+    }
+
     private abstract static class ByConfigName {
 
         @JsonValue
@@ -91,10 +115,26 @@ public final class SnapshotJson {
         }
     }
 
-    /** A backend as stored in any revision; null = not written by the version that stored it. */
+    /** Written as {@code http1} or {@code http2}, like the policies. */
+    private abstract static class ProtocolByConfigName {
+
+        @JsonValue
+        abstract String configName();
+
+        @JsonCreator
+        static BackendProtocol fromName(String name) {
+            return BackendProtocol.fromName(name);
+        }
+    }
+
+    /**
+     * A backend as stored in any revision; null = not written by the version that stored it. A missing
+     * protocol stays null, which BackendDefinition reads as HTTP/1.1: what every backend spoke before.
+     */
     record StoredBackend(String name, List<ServerDefinition> servers, Duration connectTimeout, Duration responseTimeout,
                          LoadBalancing balancing, HealthCheckDefinition healthCheck,
-                         PassiveHealthDefinition passiveHealth, Integer maxRetries, ConnectionPoolDefinition pool) {
+                         PassiveHealthDefinition passiveHealth, Integer maxRetries, ConnectionPoolDefinition pool,
+                         BackendProtocol protocol) {
 
         static final class ToDefinition extends StdConverter<StoredBackend, BackendDefinition> {
             @Override
@@ -102,7 +142,7 @@ public final class SnapshotJson {
                 return new BackendDefinition(stored.name(), stored.servers(), stored.connectTimeout(),
                         stored.responseTimeout(), stored.balancing(), stored.healthCheck(), stored.passiveHealth(),
                         stored.maxRetries() == null ? BackendDefinition.DEFAULT_MAX_RETRIES : stored.maxRetries(),
-                        stored.pool());
+                        stored.pool(), stored.protocol());
             }
         }
     }
@@ -144,16 +184,71 @@ public final class SnapshotJson {
      */
     record StoredSite(String id, List<String> hostnames, boolean enabled, List<RouteDefinition> routes,
                       String certificate, Boolean forceHttps, HstsPolicy hsts, Boolean websockets,
-                      Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers) {
+                      Duration websocketIdleTimeout, RedirectDefinition redirect, HeaderPolicy headers, Boolean http2,
+                      SitePolicies policies) {
 
         static final class ToDefinition extends StdConverter<StoredSite, SiteDefinition> {
             @Override
             public SiteDefinition convert(StoredSite stored) {
-                // a missing timeout stays null, which SiteDefinition reads as its default (10 minutes)
+                // a missing timeout stays null, which SiteDefinition reads as its default (10 minutes);
+                // a missing http2 is on, as every site had it before it could be switched off
                 return new SiteDefinition(stored.id(), stored.hostnames(), stored.enabled(), stored.routes(),
                         stored.certificate(), Boolean.TRUE.equals(stored.forceHttps()), stored.hsts(),
                         Boolean.TRUE.equals(stored.websockets()), stored.websocketIdleTimeout(), stored.redirect(),
-                        stored.headers());
+                        stored.headers(), !Boolean.FALSE.equals(stored.http2()), stored.policies());
+            }
+        }
+    }
+
+    /**
+     * A site's policies as stored in any revision; null = not written by the version that stored it.
+     * A revision from before policies has none (null), which SiteDefinition reads as the default:
+     * exploits blocked, nothing else.
+     */
+    record StoredPolicies(String accessList, RateLimitDefinition rateLimit, Boolean blockExploits, RequestLimits limits) {
+
+        static final class ToDefinition extends StdConverter<StoredPolicies, SitePolicies> {
+            @Override
+            public SitePolicies convert(StoredPolicies stored) {
+                return new SitePolicies(stored.accessList(), stored.rateLimit(), !Boolean.FALSE.equals(stored.blockExploits()),
+                        stored.limits());
+            }
+        }
+    }
+
+    /**
+     * The listener policy as stored in any revision; null = not written by the version that stored it
+     * (the first one had only {@code proxyProtocolFrom}): the engine's defaults then.
+     */
+    record StoredListeners(List<String> proxyProtocolFrom, Duration headerTimeout, Duration bodyTimeout, Integer minBodyRate,
+                           Duration sendTimeout, Integer maxConnections, Integer maxConnectionsPerClient) {
+
+        static final class ToDefinition extends StdConverter<StoredListeners, ListenerPolicy> {
+            @Override
+            public ListenerPolicy convert(StoredListeners stored) {
+                return new ListenerPolicy(stored.proxyProtocolFrom(), stored.headerTimeout(), stored.bodyTimeout(),
+                        stored.minBodyRate() == null ? ListenerPolicy.DEFAULT_MIN_BODY_RATE : stored.minBodyRate(),
+                        stored.sendTimeout(),
+                        stored.maxConnections() == null ? ListenerPolicy.DEFAULT_MAX_CONNECTIONS : stored.maxConnections(),
+                        stored.maxConnectionsPerClient() == null
+                                ? ListenerPolicy.DEFAULT_MAX_CONNECTIONS_PER_CLIENT : stored.maxConnectionsPerClient());
+            }
+        }
+    }
+
+    /**
+     * A header policy as stored in any revision; null = not written by the version that stored it.
+     * {@code passHost} has been written since the first version that had policies.
+     */
+    record StoredHeaders(boolean passHost, List<HeaderPolicy.HeaderRule> request, List<HeaderPolicy.HeaderRule> response,
+                         List<String> trustedProxies, Boolean forwardedHeader) {
+
+        static final class ToDefinition extends StdConverter<StoredHeaders, HeaderPolicy> {
+            @Override
+            public HeaderPolicy convert(StoredHeaders stored) {
+                // missing trusted proxies stay null, which HeaderPolicy reads as none
+                return new HeaderPolicy(stored.passHost(), stored.request(), stored.response(), stored.trustedProxies(),
+                        Boolean.TRUE.equals(stored.forwardedHeader()));
             }
         }
     }

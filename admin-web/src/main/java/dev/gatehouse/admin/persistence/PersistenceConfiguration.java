@@ -5,13 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.admin.GatehouseProperties;
 import dev.gatehouse.admin.StartupException;
 import dev.gatehouse.storage.DataDirectory;
+import dev.gatehouse.storage.accesslist.AccessListRepository;
 import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.storage.certificate.CertificateRepository;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import dev.gatehouse.storage.secret.MasterKey;
 import dev.gatehouse.storage.secret.SecretBox;
 import dev.gatehouse.storage.settings.DefaultSiteRepository;
+import dev.gatehouse.storage.settings.ListenerSettingsRepository;
 import dev.gatehouse.storage.site.SiteRepository;
+import dev.gatehouse.storage.stream.StreamRepository;
 import dev.gatehouse.storage.user.UserRepository;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -83,8 +86,26 @@ public class PersistenceConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
+    public StreamRepository streamRepository(DataSource dataSource) {
+        return new StreamRepository(dataSource);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
     public DefaultSiteRepository defaultSiteRepository(DataSource dataSource) {
         return new DefaultSiteRepository(dataSource);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    public ListenerSettingsRepository listenerSettingsRepository(DataSource dataSource) {
+        return new ListenerSettingsRepository(dataSource);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    public AccessListRepository accessListRepository(DataSource dataSource) {
+        return new AccessListRepository(dataSource);
     }
 
     /**

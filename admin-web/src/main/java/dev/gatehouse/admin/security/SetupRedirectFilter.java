@@ -55,6 +55,8 @@ public class SetupRedirectFilter implements WebFilter, Ordered {
     private static Mono<Void> redirect(ServerWebExchange exchange, String location) {
         exchange.getResponse().setStatusCode(HttpStatus.FOUND);
         exchange.getResponse().getHeaders().setLocation(URI.create(location));
+        // answered before the security chain, which would have written these
+        SecurityConfiguration.addDashboardHeaders(exchange.getResponse().getHeaders());
         return exchange.getResponse().setComplete();
     }
 

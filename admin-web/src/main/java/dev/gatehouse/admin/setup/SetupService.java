@@ -105,7 +105,8 @@ public class SetupService {
         }
     }
 
-    static Optional<String> emailProblem(String email) {
+    /** Why {@code email} (trimmed) is not a usable sign-in email; empty when it is. */
+    public static Optional<String> emailProblem(String email) {
         if (email.isEmpty()) {
             return Optional.of("email is required, e.g. admin@example.com");
         }

@@ -68,9 +68,13 @@ public final class HeaderRuleValidator {
         return problems;
     }
 
-    /** The stored form of a command {@link #problems} found nothing wrong with. */
+    /**
+     * The stored form of a command {@link #problems} and {@link TrustedProxyValidator#problems} found
+     * nothing wrong with.
+     */
     public static SiteHeaders toStored(HeadersCommand command) {
-        return new SiteHeaders(command.passHost(), toStored(command.request()), toStored(command.response()));
+        return new SiteHeaders(command.passHost(), toStored(command.request()), toStored(command.response()),
+                TrustedProxyValidator.toStored(command.trustedProxies()), command.forwardedHeader());
     }
 
     private static List<SiteHeaders.Rule> toStored(List<HeaderRuleCommand> rules) {

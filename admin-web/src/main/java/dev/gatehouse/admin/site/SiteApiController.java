@@ -4,9 +4,13 @@ import dev.gatehouse.admin.api.ApiController;
 import dev.gatehouse.admin.site.SiteCommand.HeaderRuleCommand;
 import dev.gatehouse.admin.site.SiteCommand.HeadersCommand;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.PoliciesCommand;
+import dev.gatehouse.admin.site.SiteCommand.RateLimitCommand;
 import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
+import dev.gatehouse.admin.site.SiteCommand.SizeLimitsCommand;
 import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
 import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SitePolicies;
 import dev.gatehouse.storage.site.SiteRedirect;
 import java.net.URI;
 import java.security.Principal;
@@ -30,7 +34,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>HTTPS, all optional: {@code "certificate":"shop"} (an uploaded certificate, by name, covering
  * every hostname), {@code "forceHttps":true}, {@code "hsts":true} with {@code "hstsMaxAge"} (seconds,
- * default one year), {@code "hstsIncludeSubDomains"} and {@code "hstsPreload"}. PUT replaces the whole
+ * default one year), {@code "hstsIncludeSubDomains"} and {@code "hstsPreload"}; {@code "http2":false}
+ * makes HTTPS clients use HTTP/1.1 (default true: HTTP/2 offered by ALPN). PUT replaces the whole
  * site, so a PUT without {@code certificate} makes the site HTTP-only.
  *
  * <p>WebSockets, optional: {@code "websockets":true} passes WebSocket upgrades to the backend (default
@@ -41,7 +46,25 @@ import reactor.core.publisher.Mono;
  * "keepPath":true}} (status 301, 302, 307 or 308, default 301; keepPath default true), and then no
  * {@code backend}. Headers, optional: {@code "passHost":false} sends the server's own address as Host
  * (default true), {@code "requestHeaders"} and {@code "responseHeaders"} are ordered lists of
- * {@code {"action":"set|add|remove","name":"X-A","value":"b"}}. A PUT without them restores the defaults.
+ * {@code {"action":"set|add|remove","name":"X-A","value":"b"}}; {@code "trustedProxies":["10.0.0.0/8"]}
+ * lists the load balancers in front (IP addresses or CIDR blocks) whose {@code X-Forwarded-For} is
+ * believed and extended (default none: it is replaced by the address the proxy saw), and
+ * {@code "forwardedHeader":true} also sends RFC 7239 {@code Forwarded} (default false). A PUT without
+ * them restores the defaults.
+ *
+ * <p>Policies, optional, applied to every request of a forwarding site before a backend is chosen:
+ * <pre>{@code
+ * "policies": {"accessList": "staff",               [null = none] an access list, by name
+ *              "rateLimit": {"requests": 10,        [null = no limit] 1-1000000 per client IP and period
+ *                            "periodSeconds": 60,   [1] 1-3600
+ *                            "burst": 5},           [0] 0-100000 more at once; over it: 429 with Retry-After
+ *              "blockExploits": true,               [true] 403 for path traversal, /.env, /.git, scanner paths,
+ *                                                    SQL-injection, XSS and Log4Shell probes
+ *              "limits": {"maxBodyBytes": 10485760, [0 = no limit] 413 beyond
+ *                         "maxHeaderBytes": 8192,   [0 = the proxy's 16384] 1-16384, 431 beyond
+ *                         "maxUrlLength": 2048}}    [0 = the proxy's 8192] 1-8192, 414 beyond
+ * }</pre>
+ * A PUT without {@code policies} restores the defaults (exploits blocked, nothing else).
  */
 @ApiController
 @RequestMapping("/api/v1/sites")
@@ -57,13 +80,16 @@ public class SiteApiController {
                               Boolean forceHttps, Boolean hsts, Long hstsMaxAge, Boolean hstsIncludeSubDomains,
                               Boolean hstsPreload, Boolean websockets, Long websocketIdleTimeoutMs,
                               RedirectCommand redirect, Boolean passHost, List<HeaderRuleCommand> requestHeaders,
-                              List<HeaderRuleCommand> responseHeaders) {
+                              List<HeaderRuleCommand> responseHeaders, Boolean http2, List<String> trustedProxies,
+                              Boolean forwardedHeader, PoliciesCommand policies) {
 
         SiteCommand toCommand() {
             return new SiteCommand(hostnames, backend, enabled, new HttpsCommand(certificate, isTrue(forceHttps),
-                    isTrue(hsts), hstsMaxAge, isTrue(hstsIncludeSubDomains), isTrue(hstsPreload)),
+                    isTrue(hsts), hstsMaxAge, isTrue(hstsIncludeSubDomains), isTrue(hstsPreload), http2 == null || http2),
                     new WebsocketCommand(isTrue(websockets), websocketIdleTimeoutMs), redirect,
-                    new HeadersCommand(passHost == null || passHost, requestHeaders, responseHeaders));
+                    new HeadersCommand(passHost == null || passHost, requestHeaders, responseHeaders, trustedProxies,
+                            isTrue(forwardedHeader)),
+                    policies == null ? PoliciesCommand.DEFAULT : policies);
         }
 
         private static boolean isTrue(Boolean value) {
@@ -74,13 +100,16 @@ public class SiteApiController {
     /**
      * {@code hstsMaxAge} is null when the site sends no HSTS header. {@code websocketIdleTimeoutMs} is
      * the timeout in effect (600000 when none was given) while {@code websockets} is on, and null while it
-     * is off, so that a body read here can be sent back with PUT as it is.
+     * is off, so that a body read here can be sent back with PUT as it is. {@code policies} has every default
+     * filled in: {@code rateLimit} null when there is none, limits 0 where the site has none of its own.
      */
     public record SiteResponse(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
                                boolean forceHttps, boolean hsts, Long hstsMaxAge, boolean hstsIncludeSubDomains,
                                boolean hstsPreload, boolean websockets, Long websocketIdleTimeoutMs,
                                RedirectCommand redirect, boolean passHost, List<HeaderRuleCommand> requestHeaders,
-                               List<HeaderRuleCommand> responseHeaders, Instant createdAt, Instant updatedAt) {
+                               List<HeaderRuleCommand> responseHeaders, boolean http2, List<String> trustedProxies,
+                               boolean forwardedHeader, PoliciesCommand policies, Instant createdAt,
+                               Instant updatedAt) {
 
         static SiteResponse of(SiteView view) {
             SiteRedirect redirect = view.redirect();
@@ -89,7 +118,17 @@ public class SiteApiController {
                     view.hstsPreload(), view.websockets(), view.websocketIdleTimeoutMsInEffect(),
                     redirect == null ? null : new RedirectCommand(redirect.target(), redirect.status(), redirect.keepPath()),
                     view.headers().passHost(), rules(view.headers().request()), rules(view.headers().response()),
-                    view.createdAt(), view.updatedAt());
+                    view.http2(), view.headers().trustedProxies(), view.headers().forwardedHeader(),
+                    policies(view), view.createdAt(), view.updatedAt());
+        }
+
+        private static PoliciesCommand policies(SiteView view) {
+            SitePolicies policies = view.policies();
+            SitePolicies.SiteRateLimit rate = policies.rateLimit();
+            return new PoliciesCommand(view.accessList(),
+                    rate == null ? null : new RateLimitCommand(rate.requests(), rate.periodSeconds(), rate.burst()),
+                    policies.blockExploits(), new SizeLimitsCommand(policies.maxBodyBytes(), policies.maxHeaderBytes(),
+                            policies.maxUrlLength()));
         }
 
         private static List<HeaderRuleCommand> rules(List<SiteHeaders.Rule> rules) {

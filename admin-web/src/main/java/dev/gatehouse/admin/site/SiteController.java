@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.site;
 
+import dev.gatehouse.admin.accesslist.AccessListService;
 import dev.gatehouse.admin.backend.BackendService;
 import dev.gatehouse.admin.backend.BackendView;
 import dev.gatehouse.admin.certificate.CertificateService;
@@ -37,7 +38,8 @@ import reactor.core.publisher.Mono;
  * chooses a certificate and the Force-HTTPS and HSTS options; its WebSockets section switches
  * WebSocket upgrades on with their idle timeout. Its "Action" chooses between forwarding to a backend and
  * redirecting every request (a redirection host); its Headers section sets Host passing and the header
- * rules, with "Add rule" posting the form back with one more row.
+ * rules, with "Add rule" posting the form back with one more row; its Access and limits section chooses an
+ * access list, a rate limit, exploit blocking and size limits.
  */
 @PageController
 @RequestMapping("/sites")
@@ -49,11 +51,14 @@ public class SiteController {
     private final SiteService sites;
     private final BackendService backends;
     private final CertificateService certificates;
+    private final AccessListService accessLists;
 
-    public SiteController(SiteService sites, BackendService backends, CertificateService certificates) {
+    public SiteController(SiteService sites, BackendService backends, CertificateService certificates,
+                          AccessListService accessLists) {
         this.sites = sites;
         this.backends = backends;
         this.certificates = certificates;
+        this.accessLists = accessLists;
     }
 
     /**
@@ -164,6 +169,8 @@ public class SiteController {
         rejectUnreadable(binding, "websocketIdleTimeoutMinutes", form.getWebsocketIdleTimeoutMinutes(),
                 form.websocketIdleTimeoutProblem());
         rejectUnreadable(binding, "redirectStatus", form.getRedirectStatus(), form.redirectStatusProblem());
+        form.policyInputProblems().forEach((control, problem) ->
+                rejectUnreadable(binding, control, (String) binding.getRawFieldValue(control), problem));
         if (binding.hasErrors()) {
             return form(model, siteId, HttpStatus.BAD_REQUEST);
         }
@@ -208,13 +215,15 @@ public class SiteController {
                         rejected -> redirectToList(exchange, Flash.danger(rejected.getMessage())));
     }
 
-    /** The form page; the backend and certificate choices are loaded fresh each time it is shown. */
+    /** The form page; the backend, certificate and access list choices are loaded fresh each time it is shown. */
     private Mono<Rendering> form(Model model, Long siteId, HttpStatus status) {
         return Mono.zip(backends.list().map(BackendView::name).collectList(),
-                        certificates.list().map(CertificateChoice::of).collectList())
+                        certificates.list().map(CertificateChoice::of).collectList(),
+                        accessLists.names().collectList())
                 .map(choices -> {
                     model.addAttribute("backendNames", choices.getT1());
                     model.addAttribute("certificateChoices", choices.getT2());
+                    model.addAttribute("accessListNames", choices.getT3());
                     model.addAttribute("defaultWebsocketIdleTimeoutMinutes",
                             SiteForm.DEFAULT_WEBSOCKET_IDLE_TIMEOUT_MINUTES);
                     if (siteId != null) {

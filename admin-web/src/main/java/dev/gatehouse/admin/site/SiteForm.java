@@ -3,13 +3,18 @@ package dev.gatehouse.admin.site;
 import dev.gatehouse.admin.site.SiteCommand.HeaderRuleCommand;
 import dev.gatehouse.admin.site.SiteCommand.HeadersCommand;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.PoliciesCommand;
+import dev.gatehouse.admin.site.SiteCommand.RateLimitCommand;
 import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
+import dev.gatehouse.admin.site.SiteCommand.SizeLimitsCommand;
 import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
 import dev.gatehouse.admin.web.FormLists;
 import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SitePolicies;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,17 +27,23 @@ import java.util.stream.Stream;
  * form keeps exactly what the user typed for a re-render. The HSTS max-age and the WebSocket idle
  * timeout are kept as text for the same reason: "1y" is shown back with a message instead of a
  * conversion error. The "Action" radio chooses between forwarding to a backend and redirecting; only the
- * chosen action's fields are sent, since the other's are hidden. The Headers section (Host passing and
- * the request/response rule rows) belongs to forwarding: a redirect site sends none, so it keeps the rules
- * it has. A rule row whose name and value are both empty is left out, so clearing a row removes the rule.
+ * chosen action's fields are sent, since the other's are hidden. The Headers section (Host passing, the
+ * request/response rule rows, the trusted proxies and the Forwarded switch) belongs to forwarding: a
+ * redirect site sends none of it, so it keeps what it has. A rule row whose name and value are both empty
+ * is left out, so clearing a row removes the rule. Trusted proxies arrive as one textarea like the host
+ * names, kept as typed. The Access and limits section (access list, rate limit, exploit blocking, size
+ * limits) belongs to forwarding too, as the engine answers a redirect before it; its numbers are kept as
+ * text like the others ({@link #policyInputProblems()}), an empty box meaning "none" or the default.
  */
 public class SiteForm {
 
     /** The form's controls; problems about other fields are shown above the form. */
     static final Set<String> FIELDS = Set.of("hostnames", "action", "backend", "redirectTarget", "redirectStatus",
             "redirectKeepPath", "enabled", "certificate", "forceHttps", "hsts", "hstsMaxAgeSeconds",
-            "hstsIncludeSubDomains", "hstsPreload", "websockets", "websocketIdleTimeoutMinutes", "passHost",
-            HeaderRuleValidator.REQUEST_FIELD, HeaderRuleValidator.RESPONSE_FIELD);
+            "hstsIncludeSubDomains", "hstsPreload", "http2", "websockets", "websocketIdleTimeoutMinutes", "passHost",
+            HeaderRuleValidator.REQUEST_FIELD, HeaderRuleValidator.RESPONSE_FIELD, TrustedProxyValidator.FIELD,
+            "forwardedHeader", "accessList", "rateLimitRequests", "rateLimitPeriod", "rateLimitPeriodUnit",
+            "rateLimitBurst", "blockExploits", "maxBodySize", "maxBodySizeUnit", "maxHeaderBytes", "maxUrlLength");
 
     /** What the binder may set: the controls above except the rule lists themselves, and each rule's fields. */
     static final String[] BINDABLE = Stream.concat(
@@ -48,12 +59,39 @@ public class SiteForm {
     public static final String FORWARD = "forward";
     public static final String REDIRECT = "redirect";
 
-    /** The service names redirect problems as the API does; the form has one control per redirect field. */
-    private static final Map<String, String> CONTROLS = Map.of(
-            WebsocketValidator.IDLE_TIMEOUT_FIELD, "websocketIdleTimeoutMinutes",
-            "redirect", "redirectTarget",
-            "redirect.target", "redirectTarget",
-            "redirect.status", "redirectStatus");
+    /**
+     * The service names redirect and policy problems as the API does (and the engine its own policy fields);
+     * the form has one control per field.
+     */
+    private static final Map<String, String> CONTROLS = Map.ofEntries(
+            Map.entry(WebsocketValidator.IDLE_TIMEOUT_FIELD, "websocketIdleTimeoutMinutes"),
+            Map.entry("redirect", "redirectTarget"),
+            Map.entry("redirect.target", "redirectTarget"),
+            Map.entry("redirect.status", "redirectStatus"),
+            Map.entry(SitePolicyValidator.ACCESS_LIST_FIELD, "accessList"),
+            Map.entry("policies.rateLimit", "rateLimitRequests"),
+            Map.entry(SitePolicyValidator.REQUESTS_FIELD, "rateLimitRequests"),
+            Map.entry(SitePolicyValidator.PERIOD_FIELD, "rateLimitPeriod"),
+            Map.entry("policies.rateLimit.period", "rateLimitPeriod"),
+            Map.entry(SitePolicyValidator.BURST_FIELD, "rateLimitBurst"),
+            Map.entry(SitePolicyValidator.MAX_BODY_FIELD, "maxBodySize"),
+            Map.entry(SitePolicyValidator.MAX_HEADER_FIELD, "maxHeaderBytes"),
+            Map.entry(SitePolicyValidator.MAX_URL_FIELD, "maxUrlLength"));
+
+    /** The rate limit's period units, and the body size's: what the selects post. */
+    public static final String UNIT_SECONDS = "seconds";
+    public static final String UNIT_MINUTES = "minutes";
+    public static final String UNIT_MB = "MB";
+    public static final String UNIT_KB = "KB";
+    public static final String UNIT_BYTES = "bytes";
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * 1024;
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("\\d{1,9}");
+    /** Short enough that minutes times 60 stays an int; the range is the validator's business. */
+    private static final Pattern PERIOD = Pattern.compile("\\d{1,6}");
+    private static final Pattern SIZE = Pattern.compile("\\d{1,9}(?:[.,]\\d{1,3})?");
+    private static final Pattern BYTE_COUNT = Pattern.compile("\\d{1,15}");
 
     /** What the idle-timeout box shows while empty: the engine's default, in the box's unit (10). */
     public static final String DEFAULT_WEBSOCKET_IDLE_TIMEOUT_MINUTES =
@@ -83,6 +121,33 @@ public class SiteForm {
     private boolean redirectKeepPath = true;
     /** The backend gets the Host the client sent; default true, as most apps expect their own name. */
     private boolean passHost = true;
+    /**
+     * Load balancers in front whose X-Forwarded-For is believed: one address or CIDR block per line (or
+     * comma-separated), as typed; default empty = none.
+     */
+    private String trustedProxies = "";
+    /** Also send the RFC 7239 Forwarded header; default false, as in the engine. */
+    private boolean forwardedHeader;
+    /** The name of the access list guarding the site; default empty = none, everyone may reach it. */
+    private String accessList = "";
+    /** Requests per period from one client address, as typed; default empty = no rate limit. */
+    private String rateLimitRequests = "";
+    /** The rate limit's period in {@link #rateLimitPeriodUnit}s, as typed; default empty = 1. */
+    private String rateLimitPeriod = "";
+    /** {@link #UNIT_SECONDS} (the default) or {@link #UNIT_MINUTES}. */
+    private String rateLimitPeriodUnit = UNIT_SECONDS;
+    /** Extra requests allowed at once, as typed; default empty = 0. */
+    private String rateLimitBurst = "";
+    /** Refuse requests matching the common-exploit rules; default true, as in the engine. */
+    private boolean blockExploits = true;
+    /** The largest request body in {@link #maxBodySizeUnit}, as typed; default empty = no limit. */
+    private String maxBodySize = "";
+    /** {@link #UNIT_MB} (the default), {@link #UNIT_KB} or {@link #UNIT_BYTES}; binary multiples (1 MB = 1024 KB). */
+    private String maxBodySizeUnit = UNIT_MB;
+    /** The most header bytes a request may carry, as typed; default empty = the proxy's 16384. */
+    private String maxHeaderBytes = "";
+    /** The longest request target, as typed; default empty = the proxy's 8192. */
+    private String maxUrlLength = "";
     /** Changes to requests going to the backend, one row each, in order; default none. */
     private List<HeaderRow> requestHeaders = new ArrayList<>();
     /** Changes to responses going to the client, one row each, in order; default none. */
@@ -104,6 +169,8 @@ public class SiteForm {
     private boolean hstsIncludeSubDomains;
     /** HSTS preload; default false. Only used with {@link #hsts}. */
     private boolean hstsPreload;
+    /** Offer HTTP/2 to HTTPS clients; default true, as in the engine. */
+    private boolean http2 = true;
     /** Pass WebSocket upgrades to the backend; default false, as in the engine. */
     private boolean websockets;
     /**
@@ -126,6 +193,8 @@ public class SiteForm {
         form.setPassHost(site.headers().passHost());
         form.setRequestHeaders(rows(site.headers().request()));
         form.setResponseHeaders(rows(site.headers().response()));
+        form.setTrustedProxies(FormLists.join(site.headers().trustedProxies()));
+        form.setForwardedHeader(site.headers().forwardedHeader());
         form.setCertificate(site.certificate() == null ? "" : site.certificate());
         form.setForceHttps(site.forceHttps());
         form.setHsts(site.hsts());
@@ -134,10 +203,33 @@ public class SiteForm {
         }
         form.setHstsIncludeSubDomains(site.hstsIncludeSubDomains());
         form.setHstsPreload(site.hstsPreload());
+        form.setHttp2(site.http2());
         form.setWebsockets(site.websockets());
         form.setWebsocketIdleTimeoutMinutes(site.websocketIdleTimeoutMs() == null ? ""
                 : minutes(site.websocketIdleTimeoutMs()));
+        form.setPolicies(site);
         return form;
+    }
+
+    private void setPolicies(SiteView site) {
+        SitePolicies policies = site.policies();
+        accessList = site.accessList() == null ? "" : site.accessList();
+        SitePolicies.SiteRateLimit rate = policies.rateLimit();
+        if (rate != null) {
+            rateLimitRequests = Integer.toString(rate.requests());
+            boolean inMinutes = rate.periodSeconds() % 60 == 0;
+            rateLimitPeriodUnit = inMinutes ? UNIT_MINUTES : UNIT_SECONDS;
+            rateLimitPeriod = Integer.toString(inMinutes ? rate.periodSeconds() / 60 : rate.periodSeconds());
+            rateLimitBurst = Integer.toString(rate.burst());
+        }
+        blockExploits = policies.blockExploits();
+        long body = policies.maxBodyBytes();
+        if (body > 0) {
+            maxBodySizeUnit = body % MIB == 0 ? UNIT_MB : body % KIB == 0 ? UNIT_KB : UNIT_BYTES;
+            maxBodySize = Long.toString(body / multiplier(maxBodySizeUnit));
+        }
+        maxHeaderBytes = policies.maxHeaderBytes() == 0 ? "" : Integer.toString(policies.maxHeaderBytes());
+        maxUrlLength = policies.maxUrlLength() == 0 ? "" : Integer.toString(policies.maxUrlLength());
     }
 
     /**
@@ -156,13 +248,88 @@ public class SiteForm {
         RedirectCommand redirect = redirecting ? new RedirectCommand(redirectTarget, redirectStatusCode(),
                 redirectKeepPath) : null;
         HttpsCommand https = new HttpsCommand(blankToNull(certificate), forceHttps, hsts,
-                hsts ? maxAge() : null, hsts && hstsIncludeSubDomains, hsts && hstsPreload);
+                hsts ? maxAge() : null, hsts && hstsIncludeSubDomains, hsts && hstsPreload, http2);
         WebsocketCommand websocketCommand = new WebsocketCommand(websockets, websockets ? idleTimeoutMillis() : null);
         HeadersCommand headers = redirecting ? null : new HeadersCommand(passHost,
                 rules(HeaderRuleValidator.REQUEST_FIELD, requestHeaders),
-                rules(HeaderRuleValidator.RESPONSE_FIELD, responseHeaders));
+                rules(HeaderRuleValidator.RESPONSE_FIELD, responseHeaders), FormLists.split(trustedProxies),
+                forwardedHeader);
         return new SiteCommand(FormLists.split(hostnames), backendName, enabled, https, websocketCommand, redirect,
-                headers);
+                headers, redirecting ? null : policies());
+    }
+
+    /** The Access and limits section as a command; call only when {@link #policyInputProblems()} is empty. */
+    private PoliciesCommand policies() {
+        String requests = trim(rateLimitRequests);
+        RateLimitCommand rate = null;
+        if (!requests.isEmpty()) {
+            String period = trim(rateLimitPeriod);
+            String burst = trim(rateLimitBurst);
+            rate = new RateLimitCommand(Integer.valueOf(requests),
+                    period.isEmpty() ? null : Integer.parseInt(period) * (UNIT_MINUTES.equals(rateLimitPeriodUnit) ? 60 : 1),
+                    burst.isEmpty() ? null : Integer.valueOf(burst));
+        }
+        String body = trim(maxBodySize).replace(',', '.');
+        String headerBytes = trim(maxHeaderBytes);
+        String urlLength = trim(maxUrlLength);
+        SizeLimitsCommand limits = body.isEmpty() && headerBytes.isEmpty() && urlLength.isEmpty() ? null
+                : new SizeLimitsCommand(body.isEmpty() ? null : new BigDecimal(body)
+                        .multiply(BigDecimal.valueOf(multiplier(maxBodySizeUnit))).setScale(0, RoundingMode.HALF_UP)
+                        .longValueExact(),
+                        headerBytes.isEmpty() ? null : Integer.valueOf(headerBytes),
+                        urlLength.isEmpty() ? null : Integer.valueOf(urlLength));
+        return new PoliciesCommand(blankToNull(accessList), rate, blockExploits, limits);
+    }
+
+    /**
+     * The Access and limits boxes whose text is not a number, by control; empty when {@link #toCommand()} may
+     * be called. A redirect site sends none of them, so none is judged.
+     */
+    public Map<String, String> policyInputProblems() {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (isRedirect()) {
+            return problems;
+        }
+        checkNumber(problems, "rateLimitRequests", rateLimitRequests, WHOLE_NUMBER, "requests", "a whole number, e.g. 10");
+        checkNumber(problems, "rateLimitPeriod", rateLimitPeriod, PERIOD, "period", "a whole number of "
+                + (UNIT_MINUTES.equals(rateLimitPeriodUnit) ? "minutes" : "seconds") + ", e.g. 1");
+        checkNumber(problems, "rateLimitBurst", rateLimitBurst, WHOLE_NUMBER, "burst", "a whole number, e.g. 20");
+        checkNumber(problems, "maxBodySize", maxBodySize, UNIT_BYTES.equals(maxBodySizeUnit) ? BYTE_COUNT : SIZE,
+                "max body size", UNIT_BYTES.equals(maxBodySizeUnit) ? "a whole number of bytes" : "a number of "
+                        + maxBodySizeUnit + ", e.g. 10 or 1.5");
+        checkNumber(problems, "maxHeaderBytes", maxHeaderBytes, WHOLE_NUMBER, "max header size",
+                "a whole number of bytes, e.g. 8192");
+        checkNumber(problems, "maxUrlLength", maxUrlLength, WHOLE_NUMBER, "max URL length",
+                "a whole number of characters, e.g. 2048");
+        if (!trim(rateLimitRequests).isEmpty() && !UNIT_SECONDS.equals(rateLimitPeriodUnit) && !UNIT_MINUTES.equals(rateLimitPeriodUnit)) {
+            problems.put("rateLimitPeriodUnit", "period unit '" + rateLimitPeriodUnit + "' must be seconds or minutes");
+        }
+        if (!trim(maxBodySize).isEmpty() && multiplier(maxBodySizeUnit) == 0) {
+            problems.put("maxBodySizeUnit", "size unit '" + maxBodySizeUnit + "' must be MB, KB or bytes");
+        }
+        return problems;
+    }
+
+    private static void checkNumber(Map<String, String> problems, String control, String typed, Pattern pattern,
+                                    String what, String expected) {
+        String text = trim(typed);
+        if (!text.isEmpty() && !pattern.matcher(text).matches()) {
+            problems.put(control, what + " '" + text + "' must be " + expected + " (or empty)");
+        }
+    }
+
+    /** Bytes per unit of the body size select; 0 for a value the select does not offer. */
+    private static long multiplier(String unit) {
+        return switch (unit == null ? "" : unit) {
+            case UNIT_MB -> MIB;
+            case UNIT_KB -> KIB;
+            case UNIT_BYTES -> 1;
+            default -> 0;
+        };
+    }
+
+    private static String trim(String value) {
+        return value == null ? "" : value.trim();
     }
 
     /** "Add rule": one more empty row in {@code list} ({@code request} or {@code response}). */
@@ -385,6 +552,30 @@ public class SiteForm {
         this.passHost = passHost;
     }
 
+    public String getTrustedProxies() {
+        return trustedProxies;
+    }
+
+    public void setTrustedProxies(String trustedProxies) {
+        this.trustedProxies = trustedProxies;
+    }
+
+    public boolean isForwardedHeader() {
+        return forwardedHeader;
+    }
+
+    public void setForwardedHeader(boolean forwardedHeader) {
+        this.forwardedHeader = forwardedHeader;
+    }
+
+    public boolean isHttp2() {
+        return http2;
+    }
+
+    public void setHttp2(boolean http2) {
+        this.http2 = http2;
+    }
+
     public List<HeaderRow> getRequestHeaders() {
         return requestHeaders;
     }
@@ -463,6 +654,86 @@ public class SiteForm {
 
     public void setWebsockets(boolean websockets) {
         this.websockets = websockets;
+    }
+
+    public String getAccessList() {
+        return accessList;
+    }
+
+    public void setAccessList(String accessList) {
+        this.accessList = accessList;
+    }
+
+    public String getRateLimitRequests() {
+        return rateLimitRequests;
+    }
+
+    public void setRateLimitRequests(String rateLimitRequests) {
+        this.rateLimitRequests = rateLimitRequests;
+    }
+
+    public String getRateLimitPeriod() {
+        return rateLimitPeriod;
+    }
+
+    public void setRateLimitPeriod(String rateLimitPeriod) {
+        this.rateLimitPeriod = rateLimitPeriod;
+    }
+
+    public String getRateLimitPeriodUnit() {
+        return rateLimitPeriodUnit;
+    }
+
+    public void setRateLimitPeriodUnit(String rateLimitPeriodUnit) {
+        this.rateLimitPeriodUnit = rateLimitPeriodUnit;
+    }
+
+    public String getRateLimitBurst() {
+        return rateLimitBurst;
+    }
+
+    public void setRateLimitBurst(String rateLimitBurst) {
+        this.rateLimitBurst = rateLimitBurst;
+    }
+
+    public boolean isBlockExploits() {
+        return blockExploits;
+    }
+
+    public void setBlockExploits(boolean blockExploits) {
+        this.blockExploits = blockExploits;
+    }
+
+    public String getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    public void setMaxBodySize(String maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    public String getMaxBodySizeUnit() {
+        return maxBodySizeUnit;
+    }
+
+    public void setMaxBodySizeUnit(String maxBodySizeUnit) {
+        this.maxBodySizeUnit = maxBodySizeUnit;
+    }
+
+    public String getMaxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    public void setMaxHeaderBytes(String maxHeaderBytes) {
+        this.maxHeaderBytes = maxHeaderBytes;
+    }
+
+    public String getMaxUrlLength() {
+        return maxUrlLength;
+    }
+
+    public void setMaxUrlLength(String maxUrlLength) {
+        this.maxUrlLength = maxUrlLength;
     }
 
     public String getWebsocketIdleTimeoutMinutes() {

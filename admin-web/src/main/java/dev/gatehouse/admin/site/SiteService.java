@@ -8,6 +8,8 @@ import dev.gatehouse.admin.common.NotFoundException;
 import dev.gatehouse.admin.common.ValidationException;
 import dev.gatehouse.admin.config.ConfigPublisher;
 import dev.gatehouse.admin.config.ConfigPublisher.Change;
+import dev.gatehouse.storage.accesslist.AccessList;
+import dev.gatehouse.storage.accesslist.AccessListRepository;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
@@ -16,6 +18,7 @@ import dev.gatehouse.storage.site.Site;
 import dev.gatehouse.storage.site.SiteTls;
 import dev.gatehouse.storage.site.SiteRepository;
 import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SitePolicies;
 import dev.gatehouse.storage.site.SiteRedirect;
 import dev.gatehouse.storage.site.SiteWebsockets;
 import java.util.ArrayList;
@@ -39,13 +42,15 @@ public class SiteService {
     private final BackendRepository backends;
     private final ConfigPublisher publisher;
     private final CertificateService certificates;
+    private final AccessListRepository accessLists;
 
     public SiteService(SiteRepository sites, BackendRepository backends, ConfigPublisher publisher,
-                       CertificateService certificates) {
+                       CertificateService certificates, AccessListRepository accessLists) {
         this.sites = sites;
         this.backends = backends;
         this.publisher = publisher;
         this.certificates = certificates;
+        this.accessLists = accessLists;
     }
 
     /** Every site, ordered by id. */
@@ -54,9 +59,11 @@ public class SiteService {
             Map<Long, String> backendNames = new HashMap<>();
             backends.findAll().forEach(backend -> backendNames.put(backend.id(), backend.name()));
             Map<Long, String> certificateNames = certificates.namesById();
+            Map<Long, String> accessListNames = new HashMap<>();
+            accessLists.findAll().forEach(list -> accessListNames.put(list.id(), list.name()));
             return sites.findAll().stream()
                     .map(site -> view(site, site.backendId() == null ? null : backendNames.get(site.backendId()),
-                            certificateNames::get))
+                            certificateNames::get, accessListNames::get))
                     .toList();
         });
     }
@@ -71,7 +78,7 @@ public class SiteService {
             Valid valid = validate(command, null);
             boolean enabled = command.enabled() == null || command.enabled();
             Site created = sites.insert(valid.hostnames(), valid.backendId(), enabled, valid.tls(),
-                    valid.websockets(), valid.redirect(), valid.headers());
+                    valid.websockets(), valid.redirect(), valid.headers(), valid.policies());
             return new Change<>(view(created), "created site " + label(created));
         });
     }
@@ -87,7 +94,7 @@ public class SiteService {
             Valid valid = validate(command, id);
             boolean enabled = command.enabled() == null ? before.enabled() : command.enabled();
             Site updated = sites.update(id, valid.hostnames(), valid.backendId(), enabled, valid.tls(),
-                            valid.websockets(), valid.redirect(), valid.headers())
+                            valid.websockets(), valid.redirect(), valid.headers(), valid.policies())
                     .orElseThrow(() -> notFound(id));
             return new Change<>(view(updated), "updated site " + label(updated));
         });
@@ -110,7 +117,7 @@ public class SiteService {
 
     /** @param backendId null exactly when {@code redirect} is set */
     private record Valid(List<String> hostnames, Long backendId, SiteTls tls, SiteWebsockets websockets,
-                         SiteRedirect redirect, SiteHeaders headers) {
+                         SiteRedirect redirect, SiteHeaders headers, SitePolicies policies) {
     }
 
     /**
@@ -141,6 +148,19 @@ public class SiteService {
         problems.addAll(WebsocketValidator.problems(command.websockets()));
         if (command.headers() != null) {
             problems.addAll(HeaderRuleValidator.problems(command.headers()));
+            problems.addAll(TrustedProxyValidator.problems(command.headers().trustedProxies()));
+        }
+        Optional<AccessList> accessList = Optional.empty();
+        if (command.policies() != null) {
+            problems.addAll(SitePolicyValidator.problems(command.policies()));
+            String accessListName = SitePolicyValidator.accessListName(command.policies());
+            if (accessListName != null) {
+                accessList = accessLists.findByName(accessListName);
+                if (accessList.isEmpty()) {
+                    problems.add(new FieldProblem(SitePolicyValidator.ACCESS_LIST_FIELD, SitePolicyValidator.ACCESS_LIST_FIELD
+                            + ": no access list named '" + accessListName + "'"));
+                }
+            }
         }
         if (!problems.isEmpty()) {
             throw new ValidationException(problems);
@@ -164,7 +184,10 @@ public class SiteService {
                 WebsocketValidator.toStored(command.websockets()),
                 command.redirect() == null ? null : RedirectValidator.toStored(command.redirect()),
                 command.headers() != null ? HeaderRuleValidator.toStored(command.headers())
-                        : ownId == null ? SiteHeaders.DEFAULT : require(ownId).headers());
+                        : ownId == null ? SiteHeaders.DEFAULT : require(ownId).headers(),
+                command.policies() != null ? SitePolicyValidator.toStored(command.policies(), accessList.map(AccessList::id)
+                        .orElse(null))
+                        : ownId == null ? SitePolicies.DEFAULT : require(ownId).policies());
     }
 
     /** HTTPS settings that are wrong whatever is stored: options without a certificate, bad HSTS values. */
@@ -194,15 +217,18 @@ public class SiteService {
         return new HstsPolicy(maxAge, https.hstsIncludeSubDomains(), https.hstsPreload());
     }
 
-    /** The stored form; the certificate must exist and cover every hostname. */
+    /**
+     * The stored form; the certificate must exist and cover every hostname. HTTP/2 is kept without a
+     * certificate too: HTTPS clients of such a site get the default certificate.
+     */
     private SiteTls tls(HttpsCommand https, List<String> hostnames) {
         if (https.certificate() == null || https.certificate().isBlank()) {
-            return SiteTls.NONE;
+            return new SiteTls(null, false, null, false, false, https.http2());
         }
         long certificateId = certificates.requireCovering(https.certificate().trim(), hostnames);
         HstsPolicy hsts = https.hsts() ? hstsPolicy(https) : null;
         return new SiteTls(certificateId, https.forceHttps(), hsts == null ? null : hsts.maxAgeSeconds(),
-                hsts != null && hsts.includeSubDomains(), hsts != null && hsts.preload());
+                hsts != null && hsts.includeSubDomains(), hsts != null && hsts.preload(), https.http2());
     }
 
     private Site require(long id) {
@@ -213,22 +239,33 @@ public class SiteService {
         String backendName = site.backendId() == null ? null : backends.findById(site.backendId()).map(Backend::name)
                 .orElseThrow(() -> new IllegalStateException("site " + site.id() + " refers to missing backend "
                         + site.backendId()));
-        return view(site, backendName, id -> certificates.nameOf(id).orElse(null));
+        return view(site, backendName, id -> certificates.nameOf(id).orElse(null),
+                id -> accessLists.findById(id).map(AccessList::name).orElse(null));
     }
 
-    /** @param certificateName the name of a certificate by id (one query for a list, not one per site) */
-    private static SiteView view(Site site, String backendName, Function<Long, String> certificateName) {
+    /**
+     * @param certificateName the name of a certificate by id (one query for a list, not one per site)
+     * @param accessListName the name of an access list by id, likewise
+     */
+    private static SiteView view(Site site, String backendName, Function<Long, String> certificateName,
+                                 Function<Long, String> accessListName) {
         SiteTls tls = site.tls();
         String certificate = tls.certificateId() == null ? null : certificateName.apply(tls.certificateId());
         if (tls.certificateId() != null && certificate == null) {
             // The foreign key makes this impossible; fail loudly rather than show the site as HTTP-only.
             throw new IllegalStateException("site " + site.id() + " refers to missing certificate " + tls.certificateId());
         }
+        Long accessListId = site.policies().accessListId();
+        String accessList = accessListId == null ? null : accessListName.apply(accessListId);
+        if (accessListId != null && accessList == null) {
+            // The foreign key makes this impossible; fail loudly rather than show the site as open to all.
+            throw new IllegalStateException("site " + site.id() + " refers to missing access list " + accessListId);
+        }
         SiteWebsockets websockets = site.websockets();
         return new SiteView(site.id(), site.hostnames(), backendName, site.enabled(), certificate, tls.forceHttps(),
                 tls.hstsMaxAgeSeconds(), tls.hstsIncludeSubDomains(), tls.hstsPreload(), websockets.enabled(),
                 websockets.enabled() ? websockets.idleTimeoutMs() : null, site.createdAt(), site.updatedAt(),
-                site.redirect(), site.headers());
+                site.redirect(), site.headers(), tls.http2(), site.policies(), accessList);
     }
 
     /** How a site is named to people: its first hostname. */

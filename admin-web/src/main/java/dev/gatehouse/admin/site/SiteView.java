@@ -3,6 +3,7 @@ package dev.gatehouse.admin.site;
 import java.time.Instant;
 import java.util.List;
 import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SitePolicies;
 import dev.gatehouse.storage.site.SiteRedirect;
 
 /**
@@ -16,16 +17,41 @@ import dev.gatehouse.storage.site.SiteRedirect;
  * @param websocketIdleTimeoutMs the idle timeout as stored: null = the engine's default
  *     ({@link WebsocketValidator#DEFAULT_IDLE_TIMEOUT_MS}); always null while {@code websockets} is off
  * @param redirect where every request goes, or null when the site forwards to {@code backend}
- * @param headers Host passing and header rules; null is read as {@link SiteHeaders#DEFAULT}
+ * @param headers Host passing, header rules and trusted proxies; null is read as {@link SiteHeaders#DEFAULT}
+ * @param http2 whether HTTPS clients are offered HTTP/2 (the default) or only HTTP/1.1
+ * @param policies rate limit, exploit blocking and size limits as stored (the access list by id); null is
+ *     read as {@link SitePolicies#DEFAULT}
+ * @param accessList the name of the access list guarding the site, or null when everyone may reach it
  */
 public record SiteView(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
                        boolean forceHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubDomains, boolean hstsPreload,
                        boolean websockets, Long websocketIdleTimeoutMs, Instant createdAt, Instant updatedAt,
-                       SiteRedirect redirect, SiteHeaders headers) {
+                       SiteRedirect redirect, SiteHeaders headers, boolean http2, SitePolicies policies,
+                       String accessList) {
 
     public SiteView {
         hostnames = List.copyOf(hostnames);
         headers = headers == null ? SiteHeaders.DEFAULT : headers;
+        policies = policies == null ? SitePolicies.DEFAULT : policies;
+    }
+
+    /** A site with the default policies. */
+    public SiteView(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
+                    boolean forceHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubDomains, boolean hstsPreload,
+                    boolean websockets, Long websocketIdleTimeoutMs, Instant createdAt, Instant updatedAt,
+                    SiteRedirect redirect, SiteHeaders headers, boolean http2) {
+        this(id, hostnames, backend, enabled, certificate, forceHttps, hstsMaxAgeSeconds, hstsIncludeSubDomains,
+                hstsPreload, websockets, websocketIdleTimeoutMs, createdAt, updatedAt, redirect, headers, http2, null,
+                null);
+    }
+
+    /** A site with HTTP/2 on. */
+    public SiteView(long id, List<String> hostnames, String backend, boolean enabled, String certificate,
+                    boolean forceHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubDomains, boolean hstsPreload,
+                    boolean websockets, Long websocketIdleTimeoutMs, Instant createdAt, Instant updatedAt,
+                    SiteRedirect redirect, SiteHeaders headers) {
+        this(id, hostnames, backend, enabled, certificate, forceHttps, hstsMaxAgeSeconds, hstsIncludeSubDomains,
+                hstsPreload, websockets, websocketIdleTimeoutMs, createdAt, updatedAt, redirect, headers, true);
     }
 
     /** A forwarding site with the default header policy. */

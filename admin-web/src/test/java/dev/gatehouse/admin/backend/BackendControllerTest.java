@@ -56,7 +56,7 @@ class BackendControllerTest {
 
     private static final BackendSettings EVERY_SETTING = new BackendSettings("least-connections", 1_500L, 90_000L, 4,
             0, 120, new BackendHealthCheck("/healthz", 2_500, 500, 204, 299, 1, 5),
-            new BackendConnectionLimits(45_000L, 50, 20, 2_500));
+            new BackendConnectionLimits(45_000L, 50, 20, 2_500), "http2");
 
     @Autowired
     private WebTestClient web;
@@ -91,6 +91,8 @@ class BackendControllerTest {
         assertThat(html).containsSubsequence("id=\"backend-2\"", "spare", "Round robin", "1 server", "10.0.0.9:8080",
                 "action=\"/backends/2/servers/drain\"", "not used yet");
         assertThat(count(html, ">https<")).as("only the https server has the badge").isEqualTo(1);
+        assertThat(html).containsSubsequence("id=\"backend-1\"", "app", ">HTTP/2<", "Least connections", "id=\"backend-2\"");
+        assertThat(count(html, ">HTTP/2<")).as("only the HTTP/2 backend has the badge").isEqualTo(1);
         assertThat(html).doesNotContain("certificate not verified");
         assertThat(count(html, "/server<")).as("only the limited backend says so").isEqualTo(1);
         assertThat(html).contains("href=\"/backends/2/edit\"");
@@ -133,6 +135,11 @@ class BackendControllerTest {
                 "value=\"power-of-two-choices\"", "Power of two choices", "value=\"client-ip-hash\"", "Sticky by client IP",
                 "value=\"sticky-cookie\"", "Sticky cookie");
         assertThat(html).containsPattern("<option value=\"round-robin\"[^>]*selected");
+        assertThat(html).containsSubsequence("name=\"protocol\"", "value=\"http1\"", "HTTP/1.1 — default",
+                "value=\"http2\"", "HTTP/2 — gRPC and HTTP/2-only servers", "id=\"protocol-help\"",
+                "HTTP/1.1 by default", "gRPC", "WebSockets need HTTP/1.1", "Health checks are sent in the backend's protocol");
+        assertThat(html).containsPattern("<option value=\"http1\"[^>]*selected");
+        assertThat(html).doesNotContainPattern("<option value=\"http2\"[^>]*selected");
         assertThat(placeholders(html)).containsExactly(
                 "healthPath=/", "healthIntervalSeconds=10", "healthTimeoutSeconds=2", "healthStatusMin=200",
                 "healthStatusMax=399", "healthHealthyThreshold=1", "healthUnhealthyThreshold=3", "passiveMaxFailures=3",
@@ -182,6 +189,8 @@ class BackendControllerTest {
         assertThat(value(html, "queueSize")).isEqualTo("20");
         assertThat(value(html, "queueTimeoutSeconds")).isEqualTo("2.5");
         assertThat(html).containsPattern("<option value=\"least-connections\"[^>]*selected");
+        assertThat(html).containsPattern("<option value=\"http2\"[^>]*selected");
+        assertThat(html).doesNotContainPattern("<option value=\"http1\"[^>]*selected");
         assertThat(value(html, "connectTimeoutMs")).isEqualTo("1500");
         assertThat(value(html, "responseTimeoutSeconds")).isEqualTo("90");
         assertThat(value(html, "maxRetries")).isEqualTo("4");
@@ -214,6 +223,7 @@ class BackendControllerTest {
         row(form, 3, "10.0.0.5:8443", "", false, false, true, false, " app.internal ");
         row(form, 4, "https://10.0.0.6", "", false, false, false, true, "");
         form.add("balancing", "sticky-cookie");
+        form.add("protocol", "http2");
         form.add("connectTimeoutMs", "1500");
         form.add("responseTimeoutSeconds", "2.5");
         form.add("maxRetries", "0");
@@ -243,7 +253,7 @@ class BackendControllerTest {
                         new ServerCommand("https://10.0.0.6", null, false, false, null, true, null)),
                 "sticky-cookie", 1_500L, 2_500L, 0, new PassiveHealthCommand(0, 90),
                 new HealthCheckCommand("/healthz", 15_000L, 250L, 200, 204, 1, 4),
-                new LimitsCommand(75_000L, 32, 0, 500L)), ADMIN);
+                new LimitsCommand(75_000L, 32, 0, 500L), "http2"), ADMIN);
     }
 
     @Test
@@ -262,7 +272,7 @@ class BackendControllerTest {
 
         verify(backends).update(7L, new BackendCommand("app", List.of(server("127.0.0.1:3000", null, false, false)),
                 "round-robin", null, null, null, new PassiveHealthCommand(null, null), null,
-                new LimitsCommand(null, null, null, null)), ADMIN);
+                new LimitsCommand(null, null, null, null), "http1"), ADMIN);
     }
 
     @Test
@@ -305,6 +315,7 @@ class BackendControllerTest {
                 new FieldProblem("servers[1].weight", "servers[1].weight must be between 1 and 1000, was 5000"),
                 new FieldProblem("servers", "at least one server must not be a backup"),
                 new FieldProblem("balancing", "balancing: unknown load balancing 'x'"),
+                new FieldProblem("protocol", "protocol: unknown protocol 'spdy'; use one of http1, http2"),
                 new FieldProblem("responseTimeoutMs", "responseTimeoutMs must be between 1 s and 1 h, was 500 ms"),
                 new FieldProblem("passiveHealth.ejectForSeconds", "passiveHealth.ejectForSeconds must be between 1 and 3600, was 0"),
                 new FieldProblem("healthCheck.intervalMs", "healthCheck.intervalMs must be between 1 s and 1 h, was 500 ms"),
@@ -321,6 +332,7 @@ class BackendControllerTest {
         row(form, 0, "10.0.0.1:80", "", true, false, false, false, "app.internal");
         row(form, 1, "", "", false, false);
         row(form, 2, "localhost:99999", "5000", true, false);
+        form.add("protocol", "spdy");
         form.add("responseTimeoutSeconds", "0.5");
         form.add("idleTimeoutSeconds", "0.5");
         form.add("maxConnectionsPerServer", "-1");
@@ -341,6 +353,9 @@ class BackendControllerTest {
         assertThat(Html.fieldError(html, "servers1.address")).isNull();
         assertThat(Html.fieldError(html, "servers")).isEqualTo("at least one server must not be a backup");
         assertThat(Html.fieldError(html, "balancing")).isEqualTo("balancing: unknown load balancing 'x'");
+        assertThat(Html.fieldError(html, "protocol")).isEqualTo("protocol: unknown protocol 'spdy'; use one of http1, http2");
+        assertThat(Html.attribute(Html.control(html, "protocol"), "class")).contains("is-invalid");
+        assertThat(Html.attribute(Html.control(html, "protocol"), "aria-describedby")).isEqualTo("protocol-help protocol-error");
         assertThat(Html.fieldError(html, "responseTimeoutSeconds"))
                 .isEqualTo("responseTimeoutMs must be between 1 s and 1 h, was 500 ms");
         assertThat(Html.fieldError(html, "passiveEjectSeconds"))

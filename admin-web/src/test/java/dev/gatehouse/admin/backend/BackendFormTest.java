@@ -107,6 +107,7 @@ class BackendFormTest {
         queueTimeoutMs                | queueTimeoutSeconds
         servers[7]                    | servers
         balancing                     | balancing
+        protocol                      | protocol
         connectTimeoutMs              | connectTimeoutMs
         responseTimeoutMs             | responseTimeoutSeconds
         maxRetries                    | maxRetries
@@ -132,7 +133,8 @@ class BackendFormTest {
     @Test
     void aStoredBackendComesBackUnchangedThroughTheForm() {
         BackendSettings settings = new BackendSettings("client-ip-hash", 750L, 1_500L, 0, 0, 5,
-                new BackendHealthCheck("/up", 1_250, 100, 100, 599, 10, 1), new BackendConnectionLimits(2_500L, 40, 0, 150));
+                new BackendHealthCheck("/up", 1_250, 100, 100, 599, 10, 1), new BackendConnectionLimits(2_500L, 40, 0, 150),
+                "http2");
         List<BackendServer> servers = List.of(new BackendServer("10.0.0.1:80", 9, false, true),
                 new BackendServer("[::1]:81", 1, true, false),
                 new BackendServer("app.internal:8443", 1, false, false).withTls(true, null),
@@ -143,6 +145,7 @@ class BackendFormTest {
         assertThat(form.getServers()).extracting(ServerRow::isHttps).containsExactly(false, false, true, true, false);
         assertThat(form.getIdleTimeoutSeconds()).isEqualTo("2.5");
         assertThat(form.getQueueTimeoutSeconds()).isEqualTo("0.15");
+        assertThat(form.getProtocol()).isEqualTo("http2");
         assertThat(BackendValidator.normalize(form.toCommand()))
                 .isEqualTo(BackendValidator.normalize(BackendService.command("app", servers, settings)));
     }
@@ -158,6 +161,21 @@ class BackendFormTest {
         assertThat(form.toCommand().connectTimeoutMs()).isNull();
         assertThat(form.toCommand().healthCheck()).isNull();
         assertThat(form.toCommand().limits().idleTimeoutMs()).isNull();
+        assertThat(form.getProtocol()).isEqualTo("http1");
+        assertThat(form.toCommand().protocol()).isEqualTo("http1");
+    }
+
+    @Test
+    void aNewFormSpeaksHttp1AndAnEmptyProtocolMeansTheDefault() {
+        BackendForm form = formWith("10.0.0.1:80");
+        assertThat(form.getProtocol()).isEqualTo("http1");
+
+        form.setProtocol(" ");
+        assertThat(form.toCommand().protocol()).isNull();
+        assertThat(BackendValidator.normalize(form.toCommand()).protocol()).isEqualTo("http1");
+
+        form.setProtocol("http2");
+        assertThat(BackendValidator.normalize(form.toCommand()).protocol()).isEqualTo("http2");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.gatehouse.admin.backend.BackendCommand.LimitsCommand;
 import dev.gatehouse.admin.backend.BackendCommand.PassiveHealthCommand;
 import dev.gatehouse.admin.backend.BackendCommand.ServerCommand;
 import dev.gatehouse.admin.common.FieldProblem;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.LoadBalancing;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +62,11 @@ class BackendValidatorTest {
                         "balancing: unknown load balancing 'fastest'; use one of " + policies),
                 row("policy with a typo", c -> c.balancing = "least-connection", "balancing",
                         "balancing: unknown load balancing 'least-connection'; use one of " + policies),
+                row("unknown protocol", c -> c.protocol = "spdy", "protocol",
+                        "protocol: unknown protocol 'spdy'; use one of http1, http2"),
+                row("HTTP/3", c -> c.protocol = "h3", "protocol", "protocol: unknown protocol 'h3'; use one of http1, http2"),
+                row("protocol with a control character", c -> c.protocol = "h2\tc", "protocol",
+                        "protocol: unknown protocol 'h2\\u0009c'; use one of http1, http2"),
                 row("weight 0", c -> c.servers.set(0, new ServerCommand("10.0.0.1:80", 0, null, null)),
                         "servers[0].weight", "servers[0].weight must be between 1 and 1000, was 0"),
                 row("weight 1001", c -> c.servers.add(new ServerCommand("10.0.0.2:80", 1001, null, null)),
@@ -222,6 +228,10 @@ class BackendValidatorTest {
                 row("every server drained", c -> c.servers.set(0, new ServerCommand("10.0.0.1:80", null, null, true)),
                         null, null),
                 row("policy in capitals with underscores", c -> c.balancing = "POWER_OF_TWO_CHOICES", null, null),
+                row("protocol h2c", c -> c.protocol = "h2c", null, null),
+                row("protocol GRPC in capitals", c -> c.protocol = " GRPC ", null, null),
+                row("protocol HTTP/1.1", c -> c.protocol = "HTTP/1.1", null, null),
+                row("blank protocol", c -> c.protocol = " ", null, null),
                 row("maxRetries 0", c -> c.maxRetries = 0, null, null),
                 row("maxRetries 10", c -> c.maxRetries = 10, null, null),
                 row("connect timeout 100 ms", c -> c.connectTimeoutMs = 100L, null, null),
@@ -279,6 +289,7 @@ class BackendValidatorTest {
         draft.servers = new ArrayList<>(List.of(ServerCommand.of("a:1"), new ServerCommand("b:70000", 0, null, null),
                 ServerCommand.of("c")));
         draft.balancing = "random";
+        draft.protocol = "spdy";
         draft.connectTimeoutMs = 1L;
         draft.maxRetries = 99;
         draft.healthCheck = new HealthCheckCommand("x", 10L, 20L, 700, 100, 0, 0);
@@ -288,7 +299,7 @@ class BackendValidatorTest {
 
         assertThat(BackendValidator.problems(draft.command())).extracting(FieldProblem::field).containsExactly(
                 "name", "servers[1]", "servers[1].weight", "servers[2]", "servers[3].scheme", "servers[3].weight",
-                "servers[4].verifyTls", "servers[4].tlsServerName", "balancing", "connectTimeoutMs", "maxRetries",
+                "servers[4].verifyTls", "servers[4].tlsServerName", "balancing", "protocol", "connectTimeoutMs", "maxRetries",
                 "healthCheck.path", "healthCheck.intervalMs", "healthCheck.timeoutMs", "healthCheck.expectedStatusMin",
                 "healthCheck.healthyThreshold", "healthCheck.unhealthyThreshold", "idleTimeoutMs",
                 "maxConnectionsPerServer", "queueSize", "queueTimeoutMs");
@@ -301,7 +312,29 @@ class BackendValidatorTest {
         assertThat(valid).isEqualTo(new BackendCommand("app",
                 List.of(new ServerCommand("127.0.0.1:8080", 1, false, false, "http", true, null)),
                 "round-robin", null, null, 2, new PassiveHealthCommand(3, 30), null,
-                new LimitsCommand(null, 0, 100, 10_000L)));
+                new LimitsCommand(null, 0, 100, 10_000L), "http1"));
+    }
+
+    /** protocol as given | as stored: an alias is written back by the engine's name. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', nullValues = "<none>", quoteCharacter = '"', textBlock = """
+        <none>     | http1
+        ""         | http1
+        http1      | http1
+        HTTP/1.1   | http1
+        http1.1    | http1
+        http2      | http2
+        " Http2 "  | http2
+        h2         | http2
+        h2c        | http2
+        H2C        | http2
+        grpc       | http2
+        """)
+    void aProtocolIsStoredByItsEngineName(String given, String stored) {
+        Draft draft = new Draft();
+        draft.protocol = given;
+
+        assertThat(BackendValidator.normalize(draft.command()).protocol()).isEqualTo(stored);
     }
 
     /** address | scheme given | the stored address | the stored scheme. */
@@ -364,13 +397,13 @@ class BackendValidatorTest {
                 List.of(new ServerCommand("10.0.0.1:8080", 7, false, true), new ServerCommand("10.0.0.2:8080", 1, true, false)),
                 "Sticky_Cookie", 1_500L, 90_000L, 0, new PassiveHealthCommand(0, 120),
                 new HealthCheckCommand("/healthz", 20_000L, 500L, 204, 204, 1, 10),
-                new LimitsCommand(45_000L, 50, 0, 250L));
+                new LimitsCommand(45_000L, 50, 0, 250L), "gRPC");
 
         assertThat(BackendValidator.normalize(given)).isEqualTo(new BackendCommand("app", List.of(
                         new ServerCommand("10.0.0.1:8080", 7, false, true, "http", true, null),
                         new ServerCommand("10.0.0.2:8080", 1, true, false, "http", true, null)),
                 "sticky-cookie", 1_500L, 90_000L, 0, new PassiveHealthCommand(0, 120), given.healthCheck(),
-                given.limits()));
+                given.limits(), "http2"));
     }
 
     @Test
@@ -379,6 +412,15 @@ class BackendValidatorTest {
             Draft draft = new Draft();
             draft.balancing = policy.configName();
             assertThat(BackendValidator.normalize(draft.command()).balancing()).isEqualTo(policy.configName());
+        }
+    }
+
+    @Test
+    void everyProtocolTheEngineKnowsIsAcceptedUnderItsOwnName() {
+        for (BackendProtocol protocol : BackendProtocol.values()) {
+            Draft draft = new Draft();
+            draft.protocol = protocol.configName();
+            assertThat(BackendValidator.normalize(draft.command()).protocol()).isEqualTo(protocol.configName());
         }
     }
 
@@ -460,10 +502,11 @@ class BackendValidatorTest {
         PassiveHealthCommand passiveHealth;
         HealthCheckCommand healthCheck;
         LimitsCommand limits;
+        String protocol;
 
         BackendCommand command() {
             return new BackendCommand(name, servers, balancing, connectTimeoutMs, responseTimeoutMs, maxRetries,
-                    passiveHealth, healthCheck, limits);
+                    passiveHealth, healthCheck, limits, protocol);
         }
     }
 }

@@ -434,20 +434,18 @@ class CertificateControllerTest {
         assertThat(html).contains("Page not found", "there is no certificate with id 99");
     }
 
-    /** Signed in, but not an administrator: every certificate page refuses with a 403 page and touches nothing. */
+    /** A viewer reads certificates but every page that changes one refuses with the 403 page and touches nothing. */
     @ParameterizedTest
     @CsvSource({
-            "GET,  /certificates/new,         you may not create certificates",
-            "GET,  /certificates/3,           you may not read certificate 3",
-            "GET,  /certificates/3/chain.pem, you may not read certificate 3",
-            "GET,  /certificates/3/replace,   you may not change certificate 3",
-            "POST, /certificates,             you may not create certificates",
-            "POST, /certificates/check,       you may not create certificates",
-            "POST, /certificates/3/replace,   you may not change certificate 3",
-            "POST, /certificates/3/check,     you may not change certificate 3",
-            "POST, /certificates/3/delete,    you may not delete certificate 3",
+            "GET,  /certificates/new",
+            "GET,  /certificates/3/replace",
+            "POST, /certificates",
+            "POST, /certificates/check",
+            "POST, /certificates/3/replace",
+            "POST, /certificates/3/check",
+            "POST, /certificates/3/delete",
     })
-    void aUserWithoutTheRightGetsA403Page(String method, String path, String message) {
+    void aViewerGetsA403PageForEveryChange(String method, String path) {
         WebTestClient viewer = web.mutateWith(mockUser("viewer@example.test").roles("VIEWER")).mutateWith(csrf());
         MultipartBodyBuilder form = form("x", CertificateForm.PEM);
         form.part("certificate", CHAIN_PEM);
@@ -459,19 +457,37 @@ class CertificateControllerTest {
                 : request.exchange();
         String html = response.expectStatus().isForbidden().expectBody(String.class).returnResult().getResponseBody();
 
-        assertThat(html).contains("id=\"forbidden\"", "Not allowed", message);
+        assertThat(html).contains("id=\"forbidden\"", "Not allowed", "Your role is viewer");
         verifyNoInteractions(certificates);
     }
 
     @Test
-    void theListLeavesOutWhatTheUserMayNotRead() {
-        when(certificates.list()).thenReturn(Flux.just(
-                view(1, "shop", details(List.of("shop.example.test"), 80, Status.VALID), List.of())));
+    void aViewerSeesCertificatesWithoutTheButtonsThatChangeThem() {
+        CertificateView shop = view(3, "shop", details(List.of("shop.example.test"), 80, Status.VALID), List.of());
+        when(certificates.list()).thenReturn(Flux.just(shop));
+        when(certificates.get(3)).thenReturn(Mono.just(shop));
+        WebTestClient viewer = web.mutateWith(mockUser("viewer@example.test").roles("VIEWER"));
 
-        String html = web.mutateWith(mockUser("viewer@example.test").roles("VIEWER")).get().uri("/certificates")
+        String list = viewer.get().uri("/certificates").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        String details = viewer.get().uri("/certificates/3").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(list).contains("shop.example.test", "/certificates/3/chain.pem")
+                .doesNotContain("/certificates/new", "/certificates/3/replace", "/certificates/3/delete");
+        assertThat(details).contains("shop.example.test", "id=\"download-chain\"")
+                .doesNotContain("id=\"replace-certificate\"", "id=\"delete-certificate\"");
+    }
+
+    @Test
+    void anOperatorMayChangeCertificates() {
+        when(certificates.get(3)).thenReturn(Mono.just(view(3, "shop", details(List.of("shop.example.test"), 80,
+                Status.VALID), List.of())));
+
+        String page = web.mutateWith(mockUser("op@example.test").roles("OPERATOR")).get().uri("/certificates/3/replace")
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 
-        assertThat(html).contains("No certificates yet").doesNotContain("shop.example.test");
+        assertThat(page).contains("id=\"certificate-form\"");
     }
 
     /** The form is multipart, so its CSRF token travels in a multipart part: the real token must work. */

@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.engine.ConfigError;
+import dev.gatehouse.engine.config.AccessListDefinition;
 import dev.gatehouse.engine.config.BackendDefinition;
+import dev.gatehouse.engine.config.BackendProtocol;
 import dev.gatehouse.engine.config.CertificateDefinition;
+import dev.gatehouse.engine.config.HeaderPolicy;
 import dev.gatehouse.engine.config.HstsPolicy;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.engine.config.ConnectionPoolDefinition;
 import dev.gatehouse.engine.config.HealthCheckDefinition;
+import dev.gatehouse.engine.config.ListenerPolicy;
 import dev.gatehouse.engine.config.LoadBalancing;
 import dev.gatehouse.engine.config.PassiveHealthDefinition;
+import dev.gatehouse.engine.config.RateLimitDefinition;
+import dev.gatehouse.engine.config.RequestLimits;
 import dev.gatehouse.engine.config.RouteDefinition;
 import dev.gatehouse.engine.config.ServerDefinition;
 import dev.gatehouse.engine.config.SiteDefinition;
+import dev.gatehouse.engine.config.SitePolicies;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -100,7 +107,7 @@ class SnapshotJsonTest {
             HealthCheckDefinition.of("/healthz?deep=1").withInterval(Duration.ofSeconds(30), Duration.ofMillis(1500))
                     .withExpectedStatus(204, 204).withThresholds(1, 10),
             new PassiveHealthDefinition(0, Duration.ofMinutes(2)), 7,
-            new ConnectionPoolDefinition(Duration.ofSeconds(75), 40, 0, Duration.ofMillis(2500)));
+            new ConnectionPoolDefinition(Duration.ofSeconds(75), 40, 0, Duration.ofMillis(2500)), BackendProtocol.HTTP2);
 
     @Test
     void everyBackendSettingSurvivesTheRoundTripInReadableForm() {
@@ -113,7 +120,40 @@ class SnapshotJsonTest {
                 "\"backup\":true", "\"drained\":true", "\"path\":\"/healthz?deep=1\"", "\"interval\":\"PT30S\"",
                 "\"timeout\":\"PT1.5S\"", "\"ejectFor\":\"PT2M\"", "\"maxFailures\":0", "\"tls\":true",
                 "\"verifyTls\":false", "\"tlsServerName\":\"app.example.test\"", "\"idleTimeout\":\"PT1M15S\"",
-                "\"maxConnectionsPerServer\":40", "\"queueSize\":0", "\"queueTimeout\":\"PT2.5S\"");
+                "\"maxConnectionsPerServer\":40", "\"queueSize\":0", "\"queueTimeout\":\"PT2.5S\"",
+                "\"protocol\":\"http2\"");
+    }
+
+    /**
+     * Backends as the version before protocols wrote them: everything but {@code protocol}. They read back
+     * as HTTP/1.1, equal to what this version builds from the same stored rows (V9 gives them http1), so a
+     * restart is not a change.
+     */
+    @Test
+    void aRevisionWrittenBeforeProtocolsExistedReadsBackAsHttp1() {
+        BackendDefinition http1 = EVERY_SETTING.withProtocol(BackendProtocol.HTTP1);
+        String json = SnapshotJson.write(new ConfigSnapshot(24, List.of(EVERY_SETTING, http1), List.of()));
+        String old = json.replace(",\"protocol\":\"http2\"", "").replace(",\"protocol\":\"http1\"", "");
+        assertThat(old).isNotEqualTo(json).doesNotContain("protocol");
+
+        ConfigSnapshot read = SnapshotJson.read(24, old);
+
+        assertThat(read.backends()).allSatisfy(backend -> assertThat(backend.protocol()).isEqualTo(BackendProtocol.HTTP1));
+        assertThat(read).isEqualTo(new ConfigSnapshot(24, List.of(http1, http1), List.of()));
+    }
+
+    @Test
+    void aProtocolIsAlsoReadByItsConstantNameOrAliasButAnUnknownOneIsNamed() {
+        String json = SnapshotJson.write(new ConfigSnapshot(25, List.of(EVERY_SETTING), List.of()));
+
+        assertThat(SnapshotJson.read(25, json.replace("\"http2\"", "\"HTTP2\"")).backends().get(0).protocol())
+                .isEqualTo(BackendProtocol.HTTP2);
+        assertThat(SnapshotJson.read(25, json.replace("\"http2\"", "\"h2c\"")).backends().get(0).protocol())
+                .isEqualTo(BackendProtocol.HTTP2);
+        assertThatThrownBy(() -> SnapshotJson.read(25, json.replace("\"http2\"", "\"spdy\"")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("stored revision 25 is not a readable snapshot: ")
+                .hasMessageContaining("unknown protocol 'spdy'; use one of http1, http2");
     }
 
     @Test
@@ -303,5 +343,130 @@ class SnapshotJsonTest {
                         new FieldProblem("backend", "site 3: no backend named 'x'"),
                         new FieldProblem("hostnames[1]", "site 3: 'a b' is not a hostname"),
                         new FieldProblem("backends", "duplicate backend"));
+    }
+
+    @Test
+    void http2TrustedProxiesAndTheForwardedHeaderSurviveTheRoundTrip() {
+        ConfigSnapshot snapshot = new ConfigSnapshot(41, SNAPSHOT.backends(), List.of(
+                new SiteDefinition("3", List.of("lb.example.test"), true, List.of(new RouteDefinition("/", "app")))
+                        .withHttp2(false)
+                        .withHeaders(HeaderPolicy.DEFAULT.withForwarding(List.of("10.0.0.0/8", "2001:db8::/32"), true)),
+                new SiteDefinition("4", List.of("plain.example.test"), true, List.of(new RouteDefinition("/", "other")))));
+
+        String json = SnapshotJson.write(snapshot);
+
+        assertThat(SnapshotJson.read(41, json)).isEqualTo(snapshot);
+        assertThat(json).contains("\"trustedProxies\":[\"10.0.0.0/8\",\"2001:db8::/32\"],\"forwardedHeader\":true",
+                "\"http2\":false", "\"http2\":true");
+    }
+
+    /**
+     * Sites as the version before HTTP/2 could be switched off and proxies trusted wrote them: no
+     * {@code http2}, and header policies without {@code trustedProxies} and {@code forwardedHeader}.
+     * They read back with HTTP/2 on, no proxy trusted and no Forwarded header: what this version builds
+     * from the same stored rows, so restoring such a revision changes nothing.
+     */
+    @Test
+    void aRevisionWrittenBeforeHttp2AndTrustedProxiesExistedReadsBackWithTheDefaults() {
+        String old = """
+                {"revision":40,"backends":[{"name":"app","servers":[{"host":"10.0.0.1","port":80,"weight":1,\
+                "backup":false,"drained":false,"tls":false,"verifyTls":true,"tlsServerName":null}],\
+                "connectTimeout":"PT5S","responseTimeout":"PT1M","balancing":"round-robin","healthCheck":null,\
+                "passiveHealth":{"maxFailures":3,"ejectFor":"PT30S"},"maxRetries":2,"pool":{"idleTimeout":"PT30S",\
+                "maxConnectionsPerServer":0,"queueSize":100,"queueTimeout":"PT10S"}}],\
+                "sites":[{"id":"3","hostnames":["app.example.test"],"enabled":true,\
+                "routes":[{"pathPrefix":"/","backend":"app"}],"certificate":null,"forceHttps":false,"hsts":null,\
+                "websockets":false,"websocketIdleTimeout":"PT10M","redirect":null,\
+                "headers":{"passHost":false,"request":[{"action":"SET","name":"X-A","value":"1"}],"response":[]}},\
+                {"id":"4","hostnames":["plain.example.test"],"enabled":true,"routes":[{"pathPrefix":"/","backend":"app"}],\
+                "headers":{"passHost":true,"request":[],"response":[]}}],\
+                "certificates":[]}""";
+
+        ConfigSnapshot read = SnapshotJson.read(40, old);
+
+        assertThat(read.sites()).allSatisfy(site -> {
+            assertThat(site.http2()).as("a missing http2 is on").isTrue();
+            assertThat(site.headers().trustedProxies()).as("missing trusted proxies are none").isEmpty();
+            assertThat(site.headers().forwardedHeader()).as("a missing forwardedHeader is off").isFalse();
+        });
+        assertThat(read.sites()).containsExactly(
+                new SiteDefinition("3", List.of("app.example.test"), true, List.of(new RouteDefinition("/", "app")))
+                        .withHeaders(new HeaderPolicy(false, List.of(HeaderPolicy.HeaderRule.set("X-A", "1")), List.of())),
+                new SiteDefinition("4", List.of("plain.example.test"), true, List.of(new RouteDefinition("/", "app"))));
+        assertThat(read.sites().get(1).headers()).isEqualTo(HeaderPolicy.DEFAULT);
+    }
+
+    private static final String HASH = "$2a$10$Sx8mPVm2lxtBDRhYyXrT4.mJ1X0AgfkCWg8vgQpTGLdQQjO1mRpb2";
+
+    @Test
+    void accessListsSitePoliciesAndTheListenerPolicySurviveTheRoundTrip() {
+        AccessListDefinition staff = new AccessListDefinition("staff", List.of(AccessListDefinition.AddressRule.deny("10.0.0.66"),
+                AccessListDefinition.AddressRule.allow("10.0.0.0/8")), List.of(new AccessListDefinition.BasicAuthUser("alice",
+                HASH)), true, "Staff only");
+        SiteDefinition guarded = new SiteDefinition("3", List.of("app.example.test"), true,
+                List.of(new RouteDefinition("/", "app"))).withPolicies(new SitePolicies("staff",
+                new RateLimitDefinition(10, Duration.ofMinutes(1), 5), false, new RequestLimits(1_048_576, 8192, 2048)));
+        ConfigSnapshot snapshot = new ConfigSnapshot(50, SNAPSHOT.backends(), List.of(guarded, SNAPSHOT.sites().get(1)),
+                List.of(), null, List.of(), new ListenerPolicy(List.of("127.0.0.1", "10.0.0.0/8")), List.of(staff));
+
+        String json = SnapshotJson.write(snapshot);
+
+        assertThat(SnapshotJson.read(50, json)).isEqualTo(snapshot);
+        assertThat(json).contains("\"accessList\":\"staff\"", "\"period\":\"PT1M\"", "\"blockExploits\":false",
+                "\"maxBodyBytes\":1048576", "\"proxyProtocolFrom\":[\"127.0.0.1\",\"10.0.0.0/8\"]",
+                "\"satisfyAll\":true", "\"realm\":\"Staff only\"");
+        assertThat(json).as("only hashes, as stored").contains(HASH);
+    }
+
+    /**
+     * Sites as the version before policies wrote them: no {@code policies}. They read back with exploits
+     * blocked and nothing else, what this version builds from rows migrated by V11.
+     */
+    @Test
+    void aRevisionWithoutPoliciesRestoresWithExploitsBlocked() {
+        String json = SnapshotJson.write(SNAPSHOT);
+        String old = json.replaceAll(",\"policies\":\\{[^}]*\\{[^}]*}[^}]*}", "");
+        assertThat(old).isNotEqualTo(json).doesNotContain("policies").doesNotContain("blockExploits");
+
+        ConfigSnapshot read = SnapshotJson.read(7, old);
+
+        assertThat(read.sites()).allSatisfy(site -> {
+            assertThat(site.policies()).isEqualTo(SitePolicies.DEFAULT);
+            assertThat(site.policies().blockExploits()).isTrue();
+        });
+        assertThat(read).isEqualTo(SNAPSHOT);
+    }
+
+    @Test
+    void aPoliciesObjectWithoutBlockExploitsKeepsThemBlocked() {
+        String json = SnapshotJson.write(SNAPSHOT).replace("\"blockExploits\":true,", "");
+        assertThat(json).doesNotContain("blockExploits");
+
+        assertThat(SnapshotJson.read(7, json).sites()).allSatisfy(site -> assertThat(site.policies().blockExploits()).isTrue());
+    }
+
+    @Test
+    void aRevisionWithoutAccessListsOrListenersRestoresWithNone() {
+        String json = SnapshotJson.write(SNAPSHOT);
+        String old = json.replaceAll(",\"listeners\":\\{[^}]*}", "").replace(",\"accessLists\":[]", "");
+        assertThat(old).isNotEqualTo(json).doesNotContain("listeners").doesNotContain("accessLists");
+
+        ConfigSnapshot read = SnapshotJson.read(7, old);
+
+        assertThat(read.accessLists()).isEmpty();
+        assertThat(read.listeners()).isEqualTo(ListenerPolicy.DEFAULT);
+        assertThat(read).isEqualTo(SNAPSHOT);
+    }
+
+    @Test
+    void listenersWrittenBeforeTheSlowClientLimitsReadWithTheirDefaults() {
+        String json = SnapshotJson.write(SNAPSHOT.withListeners(new ListenerPolicy(List.of("10.0.0.0/8"))));
+        String old = json.replaceAll("\"listeners\":\\{[^}]*}", "\"listeners\":{\"proxyProtocolFrom\":[\"10.0.0.0/8\"]}");
+        assertThat(old).doesNotContain("minBodyRate").doesNotContain("headerTimeout");
+
+        ListenerPolicy read = SnapshotJson.read(7, old).listeners();
+
+        assertThat(read).isEqualTo(new ListenerPolicy(List.of("10.0.0.0/8")));
+        assertThat(read.maxConnectionsPerClient()).isEqualTo(ListenerPolicy.DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
     }
 }

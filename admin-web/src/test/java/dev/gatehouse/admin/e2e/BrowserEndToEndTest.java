@@ -539,7 +539,7 @@ class BrowserEndToEndTest {
         // No network on build machines: nothing may try to reach the internet.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + browserProfile,
+                "--disable-sync", "--window-size=1700,1000", "--user-data-dir=" + browserProfile,
                 // After a form with a password is submitted Chromium may offer to save it, asking the
                 // desktop keyring over D-Bus (absent here) and its on-device models; the navigation
                 // then hangs for minutes. Plain storage and no password manager keep it out of the way.

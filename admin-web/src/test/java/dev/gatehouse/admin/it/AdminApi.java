@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -15,11 +17,20 @@ final class AdminApi {
     private final WebTestClient client;
 
     AdminApi(int adminPort, String email, String password) {
+        this(adminPort, headers -> headers.setBasicAuth(email, password));
+    }
+
+    private AdminApi(int adminPort, Consumer<HttpHeaders> credentials) {
         this.client = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + adminPort)
                 .responseTimeout(Duration.ofSeconds(20))
-                .defaultHeaders(headers -> headers.setBasicAuth(email, password))
+                .defaultHeaders(credentials)
                 .build();
+    }
+
+    /** The API as a script with an API token calls it: {@code Authorization: Bearer <token>}. */
+    static AdminApi withToken(int adminPort, String token) {
+        return new AdminApi(adminPort, headers -> headers.setBearerAuth(token));
     }
 
     WebTestClient client() {

@@ -303,12 +303,12 @@ class ApiTest {
         WebTestClient anonymous = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + adminPort).build();
         anonymous.get().uri("/api/v1/sites").exchange()
                 .expectStatus().isUnauthorized()
-                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Gatehouse\"")
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"Gatehouse\"", "Basic realm=\"Gatehouse\"")
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().doesNotExist(HttpHeaders.SET_COOKIE)
                 .expectBody().jsonPath("$.status").isEqualTo(401)
-                .jsonPath("$.detail").isEqualTo(
-                        "authentication required: send an administrator's email and password with HTTP Basic");
+                .jsonPath("$.detail").isEqualTo("authentication required: send an API token (Authorization: Bearer ght_...) "
+                        + "or an administrator's email and password with HTTP Basic");
 
         new AdminApi(adminPort, EMAIL, PASSWORD + "x").post("/api/v1/backends",
                         "{\"name\":\"sneaky\",\"servers\":[\"127.0.0.1:1\"]}")

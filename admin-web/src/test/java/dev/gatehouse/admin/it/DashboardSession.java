@@ -60,6 +60,11 @@ final class DashboardSession {
                 .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
     }
 
+    /** The status of a GET of the signed-in session, whatever it is (for role checks). */
+    int status(String path) {
+        return browser.get().uri(path).cookie("SESSION", session).exchange().returnResult(String.class).getStatus().value();
+    }
+
     /** Posts a form of the signed-in session with a CSRF token from {@code formPage}. */
     WebTestClient.ResponseSpec submit(String formPage, String action, MultiValueMap<String, String> form) {
         MultiValueMap<String, String> withToken = new LinkedMultiValueMap<>(form);

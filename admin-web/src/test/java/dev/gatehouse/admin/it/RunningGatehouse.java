@@ -3,6 +3,7 @@ package dev.gatehouse.admin.it;
 import dev.gatehouse.admin.GatehouseApplication;
 import dev.gatehouse.engine.ProxyEngine;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +27,30 @@ final class RunningGatehouse implements AutoCloseable {
      * @param settings extra {@code name=value} settings, e.g. {@code gatehouse.admin-email=...}
      */
     static RunningGatehouse start(Path dataDir, String... settings) {
+        return new RunningGatehouse(builder().run(arguments(dataDir, settings)));
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, with {@code clock} as the application's {@link Clock} bean: API token
+     * expiry and sign-in throttling follow it, so tests move time instead of sleeping.
+     */
+    static RunningGatehouse start(Path dataDir, Clock clock, String... settings) {
+        return new RunningGatehouse(builder()
+                .initializers(context -> context.getBeanFactory().registerSingleton("testClock", clock))
+                .run(arguments(dataDir, settings)));
+    }
+
+    private static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(GatehouseApplication.class).main(GatehouseApplication.class);
+    }
+
+    private static String[] arguments(Path dataDir, String... settings) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--gatehouse.http-port=0", "--gatehouse.https-port=0",
                 "--gatehouse.data-dir=" + dataDir, "--gatehouse.event-loop-threads=1"));
         for (String setting : settings) {
             args.add("--" + setting);
         }
-        return new RunningGatehouse(new SpringApplicationBuilder(GatehouseApplication.class).main(GatehouseApplication.class)
-                .run(args.toArray(String[]::new)));
+        return args.toArray(String[]::new);
     }
 
     <T> T bean(Class<T> type) {

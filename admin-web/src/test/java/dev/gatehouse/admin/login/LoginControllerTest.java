@@ -55,12 +55,36 @@ class LoginControllerTest {
     @CsvSource({
             "/login?logout, Signed out.",
             "/login?setup,  'Administrator created, sign in.'",
+            "/login?expired, 'Your session ended; please sign in again.'",
     })
-    void arrivalsFromLogoutAndSetupAreAcknowledged(String path, String message) {
+    void arrivalsFromLogoutSetupAndAnEndedSessionAreAcknowledged(String path, String message) {
         String html = page(path);
 
         assertThat(Html.flash(html)).isEqualTo(message);
         assertThat(html).doesNotContain("Invalid email or password");
+    }
+
+    @Test
+    void aThrottledSignInSaysHowLongToWaitAndNothingAboutTheAccount() {
+        String html = page("/login?throttled=37");
+
+        assertThat(html).contains("id=\"login-throttled\"", "Too many failed sign-ins; try again in 37 seconds.");
+        assertThat(html).doesNotContain("Invalid email or password");
+        assertThat(Html.attribute(Html.control(html, "username"), "class")).doesNotContain("is-invalid");
+    }
+
+    @Test
+    void oneSecondIsSingular() {
+        assertThat(page("/login?throttled=1")).contains("Too many failed sign-ins; try again in 1 second.");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/login?throttled=abc", "/login?throttled=0", "/login?throttled=-5", "/login?throttled=99999999999",
+            "/login?throttled=<script>"})
+    void aWaitThatIsNotASaneNumberOfSecondsIsIgnored(String path) {
+        String html = page(path);
+
+        assertThat(html).doesNotContain("login-throttled", "Too many failed sign-ins", "<script>");
     }
 
     private String page(String path) {

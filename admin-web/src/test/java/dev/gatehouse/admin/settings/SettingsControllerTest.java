@@ -16,6 +16,7 @@ import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
 import dev.gatehouse.admin.web.Html;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
 import dev.gatehouse.storage.settings.DefaultSite;
+import dev.gatehouse.storage.settings.ListenerSettings;
 import dev.gatehouse.storage.site.SiteRedirect;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -46,12 +47,15 @@ class SettingsControllerTest {
     @MockitoBean
     private DefaultSiteService defaultSites;
     @MockitoBean
+    private ListenerSettingsService listeners;
+    @MockitoBean
     private SetupService setup;
 
     @BeforeEach
     void setUp() {
         when(setup.needsSetup()).thenReturn(Mono.just(false));
         when(defaultSites.get()).thenReturn(Mono.just(DefaultSite.DEFAULT));
+        when(listeners.get()).thenReturn(Mono.just(ListenerSettings.DEFAULT));
     }
 
     @Test
@@ -181,6 +185,85 @@ class SettingsControllerTest {
         verify(defaultSites, never()).update(any(), anyString());
     }
 
+    // --- Load balancers in front (PROXY protocol) ---
+
+    @Test
+    void theListenerCardShowsTheStoredBalancersOnePerLineUnderItsOwnForm() {
+        when(listeners.get()).thenReturn(Mono.just(new ListenerSettings(List.of("10.0.0.0/8", "2001:db8::/32"))));
+
+        String html = get("/settings");
+
+        assertThat(html).containsSubsequence("id=\"default-site-form\"", "</form>", "id=\"listeners-form\"",
+                "action=\"/settings/listeners\"", "Load balancers in front (PROXY protocol)", "name=\"proxyProtocolFrom\"",
+                "</form>");
+        assertThat(Html.textarea(html, "proxyProtocolFrom")).isEqualTo("10.0.0.0/8\n2001:db8::/32");
+        assertThat(html).contains("Connections from these addresses may start with a PROXY protocol",
+                "v1/v2 header naming the real client (HAProxy, AWS NLB...); default none.");
+        assertThat(html).as("optional").doesNotContainPattern("<label class=\"form-label required\" for=\"proxyProtocolFrom\"");
+    }
+
+    @Test
+    void savingTheBalancersRedirectsBackWithAFlash() {
+        ListenerSettings saved = new ListenerSettings(List.of("127.0.0.1", "10.0.0.0/8"));
+        when(listeners.update(any(), anyString())).thenReturn(Mono.just(saved));
+
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("proxyProtocolFrom", " 127.0.0.1\r\n\r\n10.0.0.0/8 ");
+        var response = postTo("/settings/listeners", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER)
+                .expectHeader().location("/settings").returnResult(String.class);
+
+        verify(listeners).update(new ListenerCommand(List.of("127.0.0.1", "10.0.0.0/8")), ADMIN);
+        verify(defaultSites, never()).update(any(), anyString());
+        String page = signedIn().get().uri("/settings")
+                .cookie("SESSION", response.getResponseCookies().getFirst("SESSION").getValue()).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(Html.flash(page)).isEqualTo("The proxy's listeners now believe PROXY protocol headers from 127.0.0.1, "
+                + "10.0.0.0/8.");
+    }
+
+    @Test
+    void aBadBalancerIsShownNextToTheTextareaWithWhatWasTypedAndTheOtherCardAsStored() {
+        String message = "proxyProtocolFrom[1]: address 'lb.example.test' is not an IP address or CIDR block (e.g. 10.0.0.0/8)";
+        when(listeners.update(any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("proxyProtocolFrom[1]", message)))));
+        when(defaultSites.get()).thenReturn(Mono.just(new DefaultSite(DefaultSite.CLOSE, null)));
+
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("proxyProtocolFrom", "10.0.0.1\nlb.example.test");
+        String html = postTo("/settings/listeners", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "proxyProtocolFrom")).isEqualTo(message);
+        assertThat(Html.textarea(html, "proxyProtocolFrom")).isEqualTo("10.0.0.1\nlb.example.test");
+        assertThat(Html.attribute(Html.control(html, "proxyProtocolFrom"), "class")).contains("is-invalid");
+        assertThat(Html.attribute(radio(html, "close"), "checked")).as("the other card as stored").isNotNull();
+        assertThat(Html.formErrors(html)).isEmpty();
+    }
+
+    @Test
+    void aRejectedDefaultSiteKeepsTheStoredBalancersInTheirCard() {
+        when(listeners.get()).thenReturn(Mono.just(new ListenerSettings(List.of("192.0.2.7"))));
+        MultiValueMap<String, String> form = form("redirect");
+        form.add("redirectTarget", "https://www.example.test");
+        form.add("redirectStatus", "moved");
+
+        String html = post(form).expectStatus().isBadRequest().expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.textarea(html, "proxyProtocolFrom")).isEqualTo("192.0.2.7");
+        verify(listeners, never()).update(any(), anyString());
+    }
+
+    @Test
+    void savingTheBalancersWithoutTheCsrfTokenIsRefused() {
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("proxyProtocolFrom", "10.0.0.1");
+        signedIn().post().uri("/settings/listeners").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(form)).exchange()
+                .expectStatus().isForbidden();
+
+        verify(listeners, never()).update(any(), anyString());
+    }
+
     @Test
     void savingWithoutTheCsrfTokenIsRefused() {
         signedIn().post().uri("/settings/default-site").contentType(MediaType.APPLICATION_FORM_URLENCODED)
@@ -214,6 +297,13 @@ class SettingsControllerTest {
 
     private WebTestClient.ResponseSpec post(MultiValueMap<String, String> form) {
         return signedIn().mutateWith(csrf()).post().uri("/settings/default-site")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(form))
+                .exchange();
+    }
+
+    private WebTestClient.ResponseSpec postTo(String path, MultiValueMap<String, String> form) {
+        return signedIn().mutateWith(csrf()).post().uri(path)
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData(form))
                 .exchange();

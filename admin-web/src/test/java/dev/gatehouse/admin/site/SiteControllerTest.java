@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.csrf;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.mockUser;
 
+import dev.gatehouse.admin.accesslist.AccessListService;
 import dev.gatehouse.admin.backend.BackendService;
 import dev.gatehouse.admin.backend.BackendView;
 import dev.gatehouse.admin.certificate.CertificateService;
@@ -27,11 +28,15 @@ import dev.gatehouse.admin.setup.SetupService;
 import dev.gatehouse.admin.site.SiteCommand.HeaderRuleCommand;
 import dev.gatehouse.admin.site.SiteCommand.HeadersCommand;
 import dev.gatehouse.admin.site.SiteCommand.HttpsCommand;
+import dev.gatehouse.admin.site.SiteCommand.PoliciesCommand;
+import dev.gatehouse.admin.site.SiteCommand.RateLimitCommand;
+import dev.gatehouse.admin.site.SiteCommand.SizeLimitsCommand;
 import dev.gatehouse.admin.site.SiteCommand.RedirectCommand;
 import dev.gatehouse.admin.site.SiteCommand.WebsocketCommand;
 import dev.gatehouse.admin.web.Html;
 import dev.gatehouse.admin.web.WithGatehouseSecurity;
 import dev.gatehouse.storage.site.SiteHeaders;
+import dev.gatehouse.storage.site.SitePolicies;
 import dev.gatehouse.storage.site.SiteRedirect;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,10 +76,13 @@ class SiteControllerTest {
     private SetupService setup;
     @MockitoBean
     private CertificateService certificates;
+    @MockitoBean
+    private AccessListService accessLists;
 
     @BeforeEach
     void setUp() {
         when(setup.needsSetup()).thenReturn(Mono.just(false));
+        when(accessLists.names()).thenReturn(Flux.just("office", "staff"));
         when(backends.list()).thenReturn(Flux.just(backend(1, "app"), backend(2, "legacy")));
         when(certificates.list()).thenReturn(Flux.just(
                 certificate(1, "shop", List.of("app.example.test", "www.example.test"), Status.VALID),
@@ -769,7 +777,7 @@ class SiteControllerTest {
         verify(sites).update(9, new SiteCommand(List.of("app.example.test"), "app", true, HttpsCommand.NONE,
                 WebsocketCommand.OFF, null, new HeadersCommand(false,
                 List.of(new HeaderRuleCommand("remove", "X-Debug", "")),
-                List.of(new HeaderRuleCommand("set", "X-Frame-Options", "DENY")))), ADMIN);
+                List.of(new HeaderRuleCommand("set", "X-Frame-Options", "DENY"))), PoliciesCommand.DEFAULT), ADMIN);
     }
 
     @Test
@@ -795,15 +803,246 @@ class SiteControllerTest {
         assertThat(Html.formErrors(html)).isEmpty();
     }
 
+    // --- HTTP/2, trusted proxies and the Forwarded header ---
+
+    @Test
+    void newFormHasHttp2OnInTheHttpsSectionAndNoTrustedProxiesInTheHeadersSection() {
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(Html.attribute(Html.control(html, "http2"), "checked")).isNotNull();
+        assertThat(html).contains("type=\"hidden\" name=\"_http2\"", "type=\"hidden\" name=\"_forwardedHeader\"",
+                "Default on; off: HTTPS clients use HTTP/1.1 (for apps that misbehave with HTTP/2).",
+                "Trusted proxies",
+                "One per line: addresses or CIDRs of load balancers in front whose X-Forwarded-For is believed; default none.",
+                "Send Forwarded header (RFC 7239)");
+        assertThat(html).containsSubsequence("id=\"https-section\"", "name=\"http2\"", "</fieldset>",
+                "id=\"headers-section\"", "name=\"trustedProxies\"", "name=\"forwardedHeader\"", "</fieldset>");
+        assertThat(Html.textarea(html, "trustedProxies")).isEmpty();
+        assertThat(Html.attribute(Html.control(html, "trustedProxies"), "aria-describedby")).isEqualTo("trustedProxies-help");
+        assertThat(html).as("optional, unlike the host names")
+                .doesNotContainPattern("<label class=\"form-label required\" for=\"trustedProxies\"");
+        assertThat(Html.attribute(Html.control(html, "forwardedHeader"), "checked")).isNull();
+    }
+
+    @Test
+    void http2TrustedProxiesAndForwardedBindIntoTheCommand() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.just(site(3, List.of("app.example.test"), "app", true)));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("_http2", "on"); // unchecked: only the marker is posted
+        form.add("trustedProxies", " 10.0.0.0/8\r\n\r\n192.0.2.7 , 2001:db8::/32\n");
+        form.add("forwardedHeader", "true");
+        form.add("_forwardedHeader", "on");
+        post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).create(new SiteCommand(List.of("app.example.test"), "app", true,
+                new HttpsCommand(null, false, false, null, false, false, false), WebsocketCommand.OFF, null,
+                new HeadersCommand(true, List.of(), List.of(), List.of("10.0.0.0/8", "192.0.2.7", "2001:db8::/32"), true),
+                PoliciesCommand.DEFAULT), ADMIN);
+    }
+
+    @Test
+    void aFormWithoutTheNewControlsKeepsHttp2OnAndTrustsNoProxy() {
+        when(sites.update(eq(5L), any(), anyString())).thenReturn(Mono.just(site(5, List.of("app.example.test"), "app", true)));
+
+        post("/sites/5", form("app.example.test", "app", true)).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).update(5, new SiteCommand(List.of("app.example.test"), "app", true, HttpsCommand.NONE,
+                WebsocketCommand.OFF, null, HeadersCommand.DEFAULT, PoliciesCommand.DEFAULT), ADMIN);
+        assertThat(HttpsCommand.NONE.http2()).isTrue();
+    }
+
+    @Test
+    void editFormShowsHttp2OffTheTrustedProxiesOnePerLineAndTheForwardedSwitch() {
+        when(sites.get(9)).thenReturn(Mono.just(new SiteView(9, List.of("app.example.test"), "app", true, null, false, null,
+                false, false, false, null, T0, T0, null,
+                new SiteHeaders(true, List.of(), List.of(), List.of("10.0.0.0/8", "::1"), true), false)));
+
+        String html = get("/sites/9/edit", HttpStatus.OK);
+
+        assertThat(Html.attribute(Html.control(html, "http2"), "checked")).isNull();
+        assertThat(Html.textarea(html, "trustedProxies")).isEqualTo("10.0.0.0/8\n::1");
+        assertThat(Html.attribute(Html.control(html, "forwardedHeader"), "checked")).isNotNull();
+    }
+
+    @Test
+    void aBadTrustedProxyIsShownNextToTheTextareaWithWhatWasTypedKept() {
+        String message = "trustedProxies[1]: trusted proxy '10.0.0.0/33' has prefix /33; use 0-32";
+        when(sites.update(eq(9L), any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("trustedProxies[1]", message)))));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("trustedProxies", "127.0.0.1\n10.0.0.0/33");
+        form.add("forwardedHeader", "true");
+        String html = post("/sites/9", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "trustedProxies")).isEqualTo(message);
+        String textarea = Html.control(html, "trustedProxies");
+        assertThat(Html.attribute(textarea, "class")).contains("is-invalid");
+        assertThat(Html.attribute(textarea, "aria-describedby")).isEqualTo("trustedProxies-help trustedProxies-error");
+        assertThat(Html.textarea(html, "trustedProxies")).isEqualTo("127.0.0.1\n10.0.0.0/33");
+        assertThat(Html.attribute(Html.control(html, "forwardedHeader"), "checked")).isNotNull();
+        assertThat(Html.formErrors(html)).isEmpty();
+    }
+
+    // --- Access and limits ---
+
+    @Test
+    void newFormHasTheAccessAndLimitsSectionWithExploitsBlockedAndTheListsOffered() {
+        String html = get("/sites/new", HttpStatus.OK);
+
+        assertThat(html).containsSubsequence("id=\"headers-section\"", "</fieldset>", "id=\"policies-section\"",
+                "Access and limits", "name=\"accessList\"", "name=\"rateLimitRequests\"", "name=\"blockExploits\"",
+                "name=\"maxBodySize\"", "name=\"maxHeaderBytes\"", "name=\"maxUrlLength\"", "</fieldset>");
+        assertThat(html).contains("<option value=\"\" selected=\"selected\">None: everyone may reach the site</option>",
+                "<option value=\"office\">office</option>", "<option value=\"staff\">staff</option>",
+                "href=\"/access-lists\"");
+        assertThat(Html.attribute(Html.control(html, "blockExploits"), "checked")).isNotNull();
+        assertThat(html).contains("type=\"hidden\" name=\"_blockExploits\"",
+                "path traversal (../, also encoded), /.env, /.git and other secret dot files",
+                "SQL-injection and XSS probes in the query", "Turn it off only for an app that needs one of these");
+        assertThat(Html.attribute(Html.control(html, "rateLimitRequests"), "value")).isEmpty();
+        assertThat(Html.attribute(Html.control(html, "rateLimitRequests"), "placeholder")).isEqualTo("off");
+        assertThat(html).contains("<option value=\"seconds\" selected=\"selected\">second(s)</option>",
+                "<option value=\"MB\" selected=\"selected\">MB</option>");
+        assertThat(Html.attribute(Html.control(html, "maxHeaderBytes"), "placeholder")).isEqualTo("16384");
+        assertThat(Html.attribute(Html.control(html, "maxUrlLength"), "placeholder")).isEqualTo("8192");
+    }
+
+    @Test
+    void listShowsTheAccessListRateLimitAndExploitsNotBlocked() {
+        when(sites.list()).thenReturn(Flux.just(
+                policySite(1, new SitePolicies(2L, new SitePolicies.SiteRateLimit(10, 60, 5), false, 0, 0, 0), "staff"),
+                policySite(2, SitePolicies.DEFAULT, null)));
+
+        String html = get("/sites", HttpStatus.OK);
+
+        assertThat(html).containsSubsequence("id=\"site-1\"", "title=\"Guarded by access list staff\">staff</span>",
+                "title=\"10 request(s) per 60 s per visitor address, burst 5\">Rate limited</span>",
+                "Exploits not blocked", "id=\"site-2\"");
+        assertThat(html.substring(html.indexOf("id=\"site-2\""))).doesNotContain("gh-site-access-list",
+                "gh-site-rate-limit", "gh-site-exploits-allowed");
+    }
+
+    @Test
+    void editFormShowsTheStoredPoliciesInTheirUnits() {
+        when(sites.get(9)).thenReturn(Mono.just(policySite(9, new SitePolicies(2L, new SitePolicies.SiteRateLimit(120, 60, 20),
+                false, 10L * 1024 * 1024, 8192, 2048), "staff")));
+
+        String html = get("/sites/9/edit", HttpStatus.OK);
+
+        assertThat(html).contains("<option value=\"staff\" selected=\"selected\">staff</option>",
+                "<option value=\"minutes\" selected=\"selected\">minute(s)</option>",
+                "<option value=\"MB\" selected=\"selected\">MB</option>");
+        assertThat(Html.attribute(Html.control(html, "rateLimitRequests"), "value")).isEqualTo("120");
+        assertThat(Html.attribute(Html.control(html, "rateLimitPeriod"), "value")).isEqualTo("1");
+        assertThat(Html.attribute(Html.control(html, "rateLimitBurst"), "value")).isEqualTo("20");
+        assertThat(Html.attribute(Html.control(html, "blockExploits"), "checked")).isNull();
+        assertThat(Html.attribute(Html.control(html, "maxBodySize"), "value")).isEqualTo("10");
+        assertThat(Html.attribute(Html.control(html, "maxHeaderBytes"), "value")).isEqualTo("8192");
+        assertThat(Html.attribute(Html.control(html, "maxUrlLength"), "value")).isEqualTo("2048");
+    }
+
+    @Test
+    void thePoliciesBindIntoTheCommandInTheApisUnits() {
+        when(sites.create(any(), anyString())).thenReturn(Mono.just(site(3, List.of("app.example.test"), "app", true)));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("accessList", "staff");
+        form.add("rateLimitRequests", " 30 ");
+        form.add("rateLimitPeriod", "2");
+        form.add("rateLimitPeriodUnit", "minutes");
+        form.add("rateLimitBurst", "10");
+        form.add("_blockExploits", "on"); // unchecked: only the marker is posted
+        form.add("maxBodySize", "1,5");
+        form.add("maxBodySizeUnit", "KB");
+        form.add("maxHeaderBytes", "4096");
+        form.add("maxUrlLength", "");
+        post("/sites", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).create(new SiteCommand(List.of("app.example.test"), "app", true, HttpsCommand.NONE,
+                WebsocketCommand.OFF, null, HeadersCommand.DEFAULT, new PoliciesCommand("staff",
+                new RateLimitCommand(30, 120, 10), false, new SizeLimitsCommand(1536L, 4096, null))), ADMIN);
+    }
+
+    @Test
+    void boxesThatAreNotNumbersAreShownNextToThemAndNothingIsSaved() {
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("rateLimitRequests", "ten");
+        form.add("rateLimitPeriod", "1.5");
+        form.add("maxBodySize", "10 MB");
+        form.add("maxBodySizeUnit", "MB");
+        form.add("maxUrlLength", "-1");
+        String html = post("/sites", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "rateLimitRequests")).isEqualTo("requests 'ten' must be a whole number, e.g. 10 "
+                + "(or empty)");
+        assertThat(Html.fieldError(html, "rateLimitPeriod")).isEqualTo("period '1.5' must be a whole number of seconds, "
+                + "e.g. 1 (or empty)");
+        assertThat(Html.fieldError(html, "maxBodySize")).isEqualTo("max body size '10 MB' must be a number of MB, e.g. 10 "
+                + "or 1.5 (or empty)");
+        assertThat(Html.fieldError(html, "maxUrlLength")).isEqualTo("max URL length '-1' must be a whole number of "
+                + "characters, e.g. 2048 (or empty)");
+        assertThat(Html.attribute(Html.control(html, "rateLimitRequests"), "value")).isEqualTo("ten");
+        assertThat(Html.attribute(Html.control(html, "rateLimitRequests"), "class")).contains("is-invalid");
+        assertThat(Html.fieldError(html, "maxHeaderBytes")).isNull();
+        verify(sites, never()).create(any(), anyString());
+    }
+
+    @Test
+    void theServicesPolicyProblemsAreShownNextToTheirControls() {
+        when(sites.update(eq(9L), any(), anyString())).thenReturn(Mono.error(new ValidationException(List.of(
+                new FieldProblem("policies.accessList", "policies.accessList: no access list named 'gone'"),
+                new FieldProblem("policies.rateLimit.periodSeconds", "policies.rateLimit.periodSeconds 7200 is out of range; "
+                        + "use 1-3600 seconds (up to an hour)"),
+                new FieldProblem("policies.limits.maxHeaderBytes", "policies.limits.maxHeaderBytes 20000 is out of range")))));
+
+        MultiValueMap<String, String> form = form("app.example.test", "app", true);
+        form.add("accessList", "gone");
+        form.add("rateLimitRequests", "5");
+        form.add("rateLimitPeriod", "120");
+        form.add("rateLimitPeriodUnit", "minutes");
+        form.add("maxHeaderBytes", "20000");
+        String html = post("/sites/9", form).expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(Html.fieldError(html, "accessList")).isEqualTo("policies.accessList: no access list named 'gone'");
+        assertThat(Html.fieldError(html, "rateLimitPeriod")).startsWith("policies.rateLimit.periodSeconds 7200");
+        assertThat(Html.attribute(Html.control(html, "rateLimitPeriod"), "value")).isEqualTo("120");
+        assertThat(Html.fieldError(html, "maxHeaderBytes")).startsWith("policies.limits.maxHeaderBytes 20000");
+        assertThat(html).contains("<option value=\"minutes\" selected=\"selected\">minute(s)</option>");
+        assertThat(Html.formErrors(html)).isEmpty();
+    }
+
+    @Test
+    void aRedirectSiteSendsNoPoliciesSoItKeepsThoseItHasAndTheirBoxesAreNotJudged() {
+        when(sites.update(eq(5L), any(), anyString())).thenReturn(Mono.just(site(5, List.of("old.example.test"), null, true)));
+
+        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+        form.add("hostnames", "old.example.test");
+        form.add("action", "redirect");
+        form.add("redirectTarget", "https://new.example.test");
+        form.add("rateLimitRequests", "ten"); // hidden with Redirect chosen: neither judged nor sent
+        post("/sites/5", form).expectStatus().isEqualTo(HttpStatus.SEE_OTHER);
+
+        verify(sites).update(eq(5L), org.mockito.ArgumentMatchers.argThat(command -> command.policies() == null
+                && command.redirect() != null), eq(ADMIN));
+    }
+
     private static SiteView headerSite(long id, SiteHeaders headers) {
         return new SiteView(id, List.of("app.example.test"), "app", true, null, false, null, false, false, false, null,
                 T0, T0, null, headers);
     }
 
-    /** What the form sends for a forwarding site whose Headers section was left as a new site has it. */
+    /**
+     * What the form sends for a forwarding site whose Headers and Access and limits sections were left as a
+     * new site has them.
+     */
     private static SiteCommand withDefaultHeaders(SiteCommand command) {
         return new SiteCommand(command.hostnames(), command.backend(), command.enabled(), command.https(),
-                command.websockets(), command.redirect(), HeadersCommand.DEFAULT);
+                command.websockets(), command.redirect(), HeadersCommand.DEFAULT, PoliciesCommand.DEFAULT);
     }
 
     private static String radio(String html, String value) {
@@ -811,6 +1050,11 @@ class SiteControllerTest {
                 .matcher(html);
         assertThat(radio.find()).as("an action radio with value %s", value).isTrue();
         return radio.group();
+    }
+
+    private static SiteView policySite(long id, SitePolicies policies, String accessList) {
+        return new SiteView(id, List.of("app.example.test"), "app", true, null, false, null, false, false, false, null,
+                T0, T0, null, SiteHeaders.DEFAULT, true, policies, accessList);
     }
 
     private static SiteView redirectSite(long id, SiteRedirect redirect) {

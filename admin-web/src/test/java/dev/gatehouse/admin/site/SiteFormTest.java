@@ -258,6 +258,54 @@ class SiteFormTest {
                 "requestHeaders[*].action", "action", "redirectTarget").doesNotContain("requestHeaders", "responseHeaders");
     }
 
+    // --- HTTP/2, trusted proxies, Forwarded ---
+
+    @Test
+    void aNewFormOffersHttp2AndTrustsNoProxy() {
+        SiteForm form = form(false, "");
+
+        assertThat(form.isHttp2()).isTrue();
+        assertThat(form.getTrustedProxies()).isEmpty();
+        assertThat(form.isForwardedHeader()).isFalse();
+        assertThat(form.toCommand().https().http2()).isTrue();
+        assertThat(form.toCommand().headers()).isEqualTo(HeadersCommand.DEFAULT);
+    }
+
+    @Test
+    void http2OffAndTheTrustedProxiesAreShownOnePerLineAndSentBackUnchanged() {
+        SiteHeaders headers = new SiteHeaders(true, List.of(), List.of(), List.of("10.0.0.0/8", "2001:db8::/32"), true);
+        SiteView site = new SiteView(1, List.of("app.example.test"), "app", true, null, false, null, false, false,
+                false, null, T0, T0, null, headers, false);
+
+        SiteForm form = SiteForm.from(site);
+
+        assertThat(form.isHttp2()).isFalse();
+        assertThat(form.getTrustedProxies()).isEqualTo("10.0.0.0/8\n2001:db8::/32");
+        assertThat(form.isForwardedHeader()).isTrue();
+        SiteCommand command = form.toCommand();
+        assertThat(command.https().http2()).isFalse();
+        assertThat(command.headers()).isEqualTo(new HeadersCommand(true, List.of(), List.of(),
+                List.of("10.0.0.0/8", "2001:db8::/32"), true));
+    }
+
+    @Test
+    void aRedirectSiteSendsNoTrustedProxiesSoItKeepsItsOwnButHttp2StillGoes() {
+        SiteForm form = form(false, "");
+        form.setAction(SiteForm.REDIRECT);
+        form.setRedirectTarget("https://new.example.test");
+        form.setTrustedProxies("10.0.0.1");
+        form.setHttp2(false);
+
+        assertThat(form.toCommand().headers()).isNull();
+        assertThat(form.toCommand().https().http2()).isFalse();
+    }
+
+    @Test
+    void theBinderMaySetTheNewControlsAndTheirProblemsGoToThem() {
+        assertThat(SiteForm.BINDABLE).contains("http2", "trustedProxies", "forwardedHeader");
+        assertThat(SiteForm.FIELDS).contains("http2", "trustedProxies", "forwardedHeader");
+    }
+
     private static SiteForm form(boolean websockets, String minutes) {
         SiteForm form = new SiteForm();
         form.setHostnames("chat.example.test");

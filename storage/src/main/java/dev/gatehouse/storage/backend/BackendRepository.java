@@ -21,7 +21,7 @@ import dev.gatehouse.storage.internal.JdbcSupport;
 import dev.gatehouse.storage.internal.Require;
 
 /**
- * Backends with their settings (connection limits included) and ordered server lists (tables {@code backend} and {@code backend_server}).
+ * Backends with their settings (connection limits and protocol included) and ordered server lists (tables {@code backend} and {@code backend_server}).
  *
  * <p>Writes that touch several rows run in one transaction of their own, or join the caller's
  * Spring transaction on the same DataSource. A duplicate name surfaces as Spring's
@@ -46,7 +46,7 @@ public class BackendRepository {
                    b.passive_max_failures, b.passive_eject_seconds,
                    b.health_check_path, b.health_interval_ms, b.health_timeout_ms, b.health_status_min,
                    b.health_status_max, b.health_healthy_threshold, b.health_unhealthy_threshold,
-                   b.idle_timeout_ms, b.max_connections_per_server, b.queue_size, b.queue_timeout_ms,
+                   b.idle_timeout_ms, b.max_connections_per_server, b.queue_size, b.queue_timeout_ms, b.protocol,
                    s.address, s.weight, s.backup, s.drained, s.tls, s.verify_tls, s.tls_server_name
             FROM backend b LEFT JOIN backend_server s ON s.backend_id = b.id""";
 
@@ -59,7 +59,7 @@ public class BackendRepository {
             health_status_min = :healthStatusMin, health_status_max = :healthStatusMax,
             health_healthy_threshold = :healthHealthyThreshold, health_unhealthy_threshold = :healthUnhealthyThreshold,
             idle_timeout_ms = :idleTimeoutMs, max_connections_per_server = :maxConnectionsPerServer,
-            queue_size = :queueSize, queue_timeout_ms = :queueTimeoutMs""";
+            queue_size = :queueSize, queue_timeout_ms = :queueTimeoutMs, protocol = :protocol""";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -127,12 +127,12 @@ public class BackendRepository {
                                                  health_timeout_ms, health_status_min, health_status_max,
                                                  health_healthy_threshold, health_unhealthy_threshold,
                                                  idle_timeout_ms, max_connections_per_server, queue_size,
-                                                 queue_timeout_ms)
+                                                 queue_timeout_ms, protocol)
                             VALUES (:name, :now, :now, :balancing, :connectTimeoutMs, :responseTimeoutMs, :maxRetries,
                                     :passiveMaxFailures, :passiveEjectSeconds, :healthCheckPath, :healthIntervalMs,
                                     :healthTimeoutMs, :healthStatusMin, :healthStatusMax, :healthHealthyThreshold,
                                     :healthUnhealthyThreshold, :idleTimeoutMs, :maxConnectionsPerServer, :queueSize,
-                                    :queueTimeoutMs)"""), checkedSettings)
+                                    :queueTimeoutMs, :protocol)"""), checkedSettings)
                     .param("name", checkedName)
                     .param("now", JdbcSupport.toDatabase(now)));
             insertServers(id, checkedServers);
@@ -238,7 +238,8 @@ public class BackendRepository {
                 .param("idleTimeoutMs", limits.idleTimeoutMs(), Types.BIGINT)
                 .param("maxConnectionsPerServer", limits.maxConnectionsPerServer())
                 .param("queueSize", limits.queueSize())
-                .param("queueTimeoutMs", limits.queueTimeoutMs());
+                .param("queueTimeoutMs", limits.queueTimeoutMs())
+                .param("protocol", settings.protocol());
     }
 
     private static Optional<Backend> single(List<Backend> backends) {
@@ -286,7 +287,8 @@ public class BackendRepository {
                 nullableLong(rs, "response_timeout_ms"), rs.getInt("max_retries"), rs.getInt("passive_max_failures"),
                 rs.getInt("passive_eject_seconds"), healthCheck,
                 new BackendConnectionLimits(nullableLong(rs, "idle_timeout_ms"), rs.getInt("max_connections_per_server"),
-                        rs.getInt("queue_size"), rs.getLong("queue_timeout_ms")));
+                        rs.getInt("queue_size"), rs.getLong("queue_timeout_ms")),
+                rs.getString("protocol"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

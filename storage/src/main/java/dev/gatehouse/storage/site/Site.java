@@ -21,9 +21,12 @@ import java.util.Objects;
  * @param redirect   null (the default) = the site forwards to its backend; otherwise it is a redirection
  *                   host answering every request with this redirect
  * @param headers    Host passing and header rules; null is read as {@link SiteHeaders#DEFAULT}
+ * @param policies   access list, rate limit, exploit blocking and size limits; null is read as
+ *                   {@link SitePolicies#DEFAULT}
  */
 public record Site(long id, List<String> hostnames, Long backendId, boolean enabled, Instant createdAt, Instant updatedAt,
-                   SiteTls tls, SiteWebsockets websockets, SiteRedirect redirect, SiteHeaders headers) {
+                   SiteTls tls, SiteWebsockets websockets, SiteRedirect redirect, SiteHeaders headers,
+                   SitePolicies policies) {
 
     public Site {
         hostnames = List.copyOf(hostnames);
@@ -32,6 +35,13 @@ public record Site(long id, List<String> hostnames, Long backendId, boolean enab
         tls = tls == null ? SiteTls.NONE : tls;
         websockets = websockets == null ? SiteWebsockets.OFF : websockets;
         headers = headers == null ? SiteHeaders.DEFAULT : headers;
+        policies = policies == null ? SitePolicies.DEFAULT : policies;
+    }
+
+    /** A site with the default policies; kept for callers written before sites had them. */
+    public Site(long id, List<String> hostnames, Long backendId, boolean enabled, Instant createdAt, Instant updatedAt,
+                SiteTls tls, SiteWebsockets websockets, SiteRedirect redirect, SiteHeaders headers) {
+        this(id, hostnames, backendId, enabled, createdAt, updatedAt, tls, websockets, redirect, headers, null);
     }
 
     /** A forwarding site with the default header policy; kept for callers written before sites could redirect. */

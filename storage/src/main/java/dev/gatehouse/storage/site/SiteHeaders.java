@@ -11,15 +11,37 @@ import java.util.Objects;
  *                 server's own host:port
  * @param request  changes to requests going to the backend, in order; default none
  * @param response changes to responses going to the client, in order; default none
+ * @param trustedProxies IP addresses or CIDR blocks of proxies in front whose forwarding headers are
+ *                 believed, up to 64 characters each, in the order entered; default none
+ * @param forwardedHeader also send the RFC 7239 {@code Forwarded} header; default false
  */
-public record SiteHeaders(boolean passHost, List<Rule> request, List<Rule> response) {
+public record SiteHeaders(boolean passHost, List<Rule> request, List<Rule> response, List<String> trustedProxies,
+                          boolean forwardedHeader) {
 
-    /** Pass Host, change nothing: a site as it was before it had a header policy. */
-    public static final SiteHeaders DEFAULT = new SiteHeaders(true, List.of(), List.of());
+    /** Pass Host, change nothing, trust no proxy: a site as it was before it had a header policy. */
+    public static final SiteHeaders DEFAULT = new SiteHeaders(true, List.of(), List.of(), List.of(), false);
 
+    /** Longest trusted-proxy entry the schema holds. */
+    public static final int MAX_TRUSTED_PROXY_LENGTH = 64;
+
+    /**
+     * @throws IllegalArgumentException if a trusted-proxy entry is blank or too long
+     */
     public SiteHeaders {
         request = request == null ? List.of() : List.copyOf(request);
         response = response == null ? List.of() : List.copyOf(response);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        for (String entry : trustedProxies) {
+            if (entry.isBlank() || entry.length() > MAX_TRUSTED_PROXY_LENGTH) {
+                throw new IllegalArgumentException("a trusted proxy entry must be 1 to " + MAX_TRUSTED_PROXY_LENGTH
+                        + " characters, got '" + entry + "'");
+            }
+        }
+    }
+
+    /** Host passing and rules, trusting no proxy in front and sending no Forwarded header. */
+    public SiteHeaders(boolean passHost, List<Rule> request, List<Rule> response) {
+        this(passHost, request, response, List.of(), false);
     }
 
     /**

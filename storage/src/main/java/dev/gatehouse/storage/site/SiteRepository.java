@@ -23,13 +23,14 @@ import dev.gatehouse.storage.internal.JdbcSupport;
 import dev.gatehouse.storage.internal.Require;
 
 /**
- * Sites with their TLS, WebSocket, redirect and header settings, their ordered hostnames and header
- * rules (tables {@code site}, {@code site_hostname} and {@code site_header_rule}).
+ * Sites with their TLS, WebSocket, redirect, header and policy settings, their ordered hostnames, header
+ * rules and trusted proxies (tables {@code site}, {@code site_hostname}, {@code site_header_rule} and
+ * {@code site_trusted_proxy}).
  *
  * <p>Hostnames are stored stripped and lower-cased; lookups normalise the same way. A hostname
  * that is already used, by another site or twice in the same list, surfaces as Spring's
  * {@link org.springframework.dao.DuplicateKeyException}; a backend id that does not exist surfaces
- * (and so does a certificate id that does not exist)
+ * (and so does a certificate or access list id that does not exist)
  * as {@link org.springframework.dao.DataIntegrityViolationException}. Multi-row writes run in one
  * transaction of their own, or join the caller's Spring transaction on the same DataSource, so a
  * failed write leaves nothing behind.
@@ -47,17 +48,26 @@ public class SiteRepository {
                    s.certificate_id, s.force_https, s.hsts_max_age_seconds, s.hsts_include_subdomains, s.hsts_preload,
                    s.websockets, s.websocket_idle_timeout_ms,
                    s.redirect_target, s.redirect_status, s.redirect_keep_path, s.pass_host,
+                   s.http2, s.forwarded_header,
+                   s.access_list_id, s.rate_limit_requests, s.rate_limit_period_seconds, s.rate_limit_burst,
+                   s.block_exploits, s.max_body_bytes, s.max_header_bytes, s.max_url_length,
                    h.hostname
             FROM site s LEFT JOIN site_hostname h ON h.site_id = s.id""";
 
     /** SET clause of an update that replaces the TLS settings, with the parameters {@link #bindTls} binds. */
     private static final String TLS_ASSIGNMENTS = ", certificate_id = :certificateId, force_https = :forceHttps, "
             + "hsts_max_age_seconds = :hstsMaxAgeSeconds, hsts_include_subdomains = :hstsIncludeSubDomains, "
-            + "hsts_preload = :hstsPreload";
+            + "hsts_preload = :hstsPreload, http2 = :http2";
 
     /** SET clause of an update that replaces the WebSocket settings, with the parameters {@link #bindWebsockets} binds. */
     private static final String WEBSOCKET_ASSIGNMENTS = ", websockets = :websockets, "
             + "websocket_idle_timeout_ms = :websocketIdleTimeoutMs";
+
+    /** SET clause of an update that replaces the policies, with the parameters {@link #bindPolicies} binds. */
+    private static final String POLICY_ASSIGNMENTS = ", access_list_id = :accessListId, "
+            + "rate_limit_requests = :rateLimitRequests, rate_limit_period_seconds = :rateLimitPeriodSeconds, "
+            + "rate_limit_burst = :rateLimitBurst, block_exploits = :blockExploits, max_body_bytes = :maxBodyBytes, "
+            + "max_header_bytes = :maxHeaderBytes, max_url_length = :maxUrlLength";
 
     /** SET clause of an update that replaces the backend or redirect, with the parameters {@link #bindTarget} binds. */
     private static final String TARGET_ASSIGNMENTS = ", backend_id = :backendId, redirect_target = :redirectTarget, "
@@ -103,6 +113,12 @@ public class SiteRepository {
                 .param("backendId", backendId));
     }
 
+    /** The sites guarded by this access list, ordered by id. */
+    public List<Site> findByAccessListId(long accessListId) {
+        return read(jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.access_list_id = :accessListId ORDER BY s.id, h.position")
+                .param("accessListId", accessListId));
+    }
+
     /** The sites served with this certificate, ordered by id. */
     public List<Site> findByCertificateId(long certificateId) {
         return read(jdbc.sql(SELECT_WITH_HOSTNAMES + " WHERE s.certificate_id = :certificateId ORDER BY s.id, h.position")
@@ -142,7 +158,7 @@ public class SiteRepository {
     }
 
     /**
-     * Stores a new site with everything it has, atomically: hostnames, backend or redirect, TLS,
+     * Stores a new site with the default policies, atomically: hostnames, backend or redirect, TLS,
      * WebSocket and header settings.
      *
      * @param backendId the backend it forwards to; null exactly when {@code redirect} is set
@@ -158,29 +174,53 @@ public class SiteRepository {
      */
     public Site insert(List<String> hostnames, Long backendId, boolean enabled, SiteTls tls, SiteWebsockets websockets,
                        SiteRedirect redirect, SiteHeaders headers) {
+        return insert(hostnames, backendId, enabled, tls, websockets, redirect, headers, SitePolicies.DEFAULT);
+    }
+
+    /**
+     * Stores a new site with everything it has, atomically: hostnames, backend or redirect, TLS,
+     * WebSocket, header and policy settings.
+     *
+     * @param policies null is read as {@link SitePolicies#DEFAULT}
+     * @throws org.springframework.dao.DataIntegrityViolationException as {@link #insert(List, Long, boolean, SiteTls,
+     *     SiteWebsockets, SiteRedirect, SiteHeaders)}, and if there is no access list with {@code policies.accessListId()}
+     * @see #insert(List, Long, boolean, SiteTls, SiteWebsockets, SiteRedirect, SiteHeaders)
+     */
+    public Site insert(List<String> hostnames, Long backendId, boolean enabled, SiteTls tls, SiteWebsockets websockets,
+                       SiteRedirect redirect, SiteHeaders headers, SitePolicies policies) {
         List<String> normalized = normalizeAll(hostnames);
+        SitePolicies policySettings = policies == null ? SitePolicies.DEFAULT : policies;
         SiteTls tlsSettings = tls == null ? SiteTls.NONE : tls;
         SiteWebsockets websocketSettings = websockets == null ? SiteWebsockets.OFF : websockets;
         SiteHeaders headerSettings = headers == null ? SiteHeaders.DEFAULT : headers;
         return transactions.execute(status -> {
             Instant now = JdbcSupport.now(clock);
-            long id = JdbcSupport.insertReturningId(bindTarget(bindWebsockets(bindTls(jdbc.sql("""
+            long id = JdbcSupport.insertReturningId(bindPolicies(bindTarget(bindWebsockets(bindTls(jdbc.sql("""
                             INSERT INTO site (backend_id, enabled, created_at, updated_at, certificate_id, force_https,
                                               hsts_max_age_seconds, hsts_include_subdomains, hsts_preload,
                                               websockets, websocket_idle_timeout_ms,
-                                              redirect_target, redirect_status, redirect_keep_path, pass_host)
+                                              redirect_target, redirect_status, redirect_keep_path, pass_host,
+                                              http2, forwarded_header,
+                                              access_list_id, rate_limit_requests, rate_limit_period_seconds,
+                                              rate_limit_burst, block_exploits, max_body_bytes, max_header_bytes,
+                                              max_url_length)
                             VALUES (:backendId, :enabled, :now, :now, :certificateId, :forceHttps,
                                     :hstsMaxAgeSeconds, :hstsIncludeSubDomains, :hstsPreload,
                                     :websockets, :websocketIdleTimeoutMs,
-                                    :redirectTarget, :redirectStatus, :redirectKeepPath, :passHost)"""), tlsSettings),
-                            websocketSettings), backendId, redirect)
+                                    :redirectTarget, :redirectStatus, :redirectKeepPath, :passHost,
+                                    :http2, :forwardedHeader,
+                                    :accessListId, :rateLimitRequests, :rateLimitPeriodSeconds,
+                                    :rateLimitBurst, :blockExploits, :maxBodyBytes, :maxHeaderBytes,
+                                    :maxUrlLength)"""), tlsSettings),
+                            websocketSettings), backendId, redirect), policySettings)
                     .param("passHost", headerSettings.passHost())
+                    .param("forwardedHeader", headerSettings.forwardedHeader())
                     .param("enabled", enabled)
                     .param("now", JdbcSupport.toDatabase(now)));
             insertHostnames(id, normalized);
             insertHeaderRules(id, headerSettings);
             return new Site(id, normalized, backendId, enabled, now, now, tlsSettings, websocketSettings, redirect,
-                    headerSettings);
+                    headerSettings, policySettings);
         });
     }
 
@@ -193,7 +233,7 @@ public class SiteRepository {
      * @throws org.springframework.dao.DataIntegrityViolationException if there is no backend with {@code backendId}
      */
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled) {
-        return write(id, normalizeAll(hostnames), backendId, null, enabled, null, null, null);
+        return write(id, normalizeAll(hostnames), backendId, null, enabled, null, null, null, null);
     }
 
     /**
@@ -208,7 +248,7 @@ public class SiteRepository {
      */
     public Optional<Site> update(long id, List<String> hostnames, long backendId, boolean enabled, SiteTls tls) {
         List<String> normalized = normalizeAll(hostnames);
-        return write(id, normalized, backendId, null, enabled, tls == null ? SiteTls.NONE : tls, null, null);
+        return write(id, normalized, backendId, null, enabled, tls == null ? SiteTls.NONE : tls, null, null, null);
     }
 
     /**
@@ -226,12 +266,12 @@ public class SiteRepository {
                                  SiteWebsockets websockets) {
         List<String> normalized = normalizeAll(hostnames);
         return write(id, normalized, backendId, null, enabled, tls == null ? SiteTls.NONE : tls,
-                websockets == null ? SiteWebsockets.OFF : websockets, null);
+                websockets == null ? SiteWebsockets.OFF : websockets, null, null);
     }
 
     /**
-     * Replaces everything about a site but its id and creation time, atomically: hostnames, backend or
-     * redirect, enabled flag, TLS, WebSocket and header settings.
+     * Replaces everything about a site but its id, creation time and policies, atomically: hostnames,
+     * backend or redirect, enabled flag, TLS, WebSocket and header settings.
      *
      * @param backendId null exactly when {@code redirect} is set
      * @param tls null is read as {@link SiteTls#NONE}
@@ -247,7 +287,26 @@ public class SiteRepository {
                                  SiteWebsockets websockets, SiteRedirect redirect, SiteHeaders headers) {
         List<String> normalized = normalizeAll(hostnames);
         return write(id, normalized, backendId, redirect, enabled, tls == null ? SiteTls.NONE : tls,
-                websockets == null ? SiteWebsockets.OFF : websockets, headers == null ? SiteHeaders.DEFAULT : headers);
+                websockets == null ? SiteWebsockets.OFF : websockets, headers == null ? SiteHeaders.DEFAULT : headers,
+                null);
+    }
+
+    /**
+     * Replaces everything about a site but its id and creation time, atomically, policies included.
+     *
+     * @param policies null is read as {@link SitePolicies#DEFAULT}
+     * @return the updated site, or empty if there is no site with this id
+     * @throws org.springframework.dao.DataIntegrityViolationException as {@link #insert(List, Long, boolean, SiteTls,
+     *     SiteWebsockets, SiteRedirect, SiteHeaders, SitePolicies)}
+     * @see #update(long, List, Long, boolean, SiteTls, SiteWebsockets, SiteRedirect, SiteHeaders)
+     */
+    public Optional<Site> update(long id, List<String> hostnames, Long backendId, boolean enabled, SiteTls tls,
+                                 SiteWebsockets websockets, SiteRedirect redirect, SiteHeaders headers,
+                                 SitePolicies policies) {
+        List<String> normalized = normalizeAll(hostnames);
+        return write(id, normalized, backendId, redirect, enabled, tls == null ? SiteTls.NONE : tls,
+                websockets == null ? SiteWebsockets.OFF : websockets, headers == null ? SiteHeaders.DEFAULT : headers,
+                policies == null ? SitePolicies.DEFAULT : policies);
     }
 
     /**
@@ -257,14 +316,17 @@ public class SiteRepository {
      * @param tls the new settings, or null to keep the stored ones
      * @param websockets the new settings, or null to keep the stored ones
      * @param headers the new settings, or null to keep the stored ones
+     * @param policies the new settings, or null to keep the stored ones
      */
     private Optional<Site> write(long id, List<String> normalized, Long backendId, SiteRedirect redirect, boolean enabled,
-                                 SiteTls tls, SiteWebsockets websockets, SiteHeaders headers) {
+                                 SiteTls tls, SiteWebsockets websockets, SiteHeaders headers, SitePolicies policies) {
         return transactions.execute(status -> {
             JdbcClient.StatementSpec statement = jdbc.sql("UPDATE site SET enabled = :enabled, "
                     + "updated_at = :now" + TARGET_ASSIGNMENTS + (tls == null ? "" : TLS_ASSIGNMENTS)
                     + (websockets == null ? "" : WEBSOCKET_ASSIGNMENTS)
-                    + (headers == null ? "" : ", pass_host = :passHost") + " WHERE id = :id");
+                    + (headers == null ? "" : ", pass_host = :passHost, forwarded_header = :forwardedHeader")
+                    + (policies == null ? "" : POLICY_ASSIGNMENTS)
+                    + " WHERE id = :id");
             bindTarget(statement, backendId, redirect);
             if (tls != null) {
                 bindTls(statement, tls);
@@ -273,7 +335,10 @@ public class SiteRepository {
                 bindWebsockets(statement, websockets);
             }
             if (headers != null) {
-                statement.param("passHost", headers.passHost());
+                statement.param("passHost", headers.passHost()).param("forwardedHeader", headers.forwardedHeader());
+            }
+            if (policies != null) {
+                bindPolicies(statement, policies);
             }
             int updated = statement
                     .param("enabled", enabled)
@@ -288,6 +353,7 @@ public class SiteRepository {
             insertHostnames(id, normalized);
             if (headers != null) {
                 jdbc.sql("DELETE FROM site_header_rule WHERE site_id = :id").param("id", id).update();
+                jdbc.sql("DELETE FROM site_trusted_proxy WHERE site_id = :id").param("id", id).update();
                 insertHeaderRules(id, headers);
             }
             return findById(id);
@@ -335,13 +401,27 @@ public class SiteRepository {
                 .param("forceHttps", tls.forceHttps())
                 .param("hstsMaxAgeSeconds", tls.hstsMaxAgeSeconds(), Types.BIGINT)
                 .param("hstsIncludeSubDomains", tls.hstsIncludeSubDomains())
-                .param("hstsPreload", tls.hstsPreload());
+                .param("hstsPreload", tls.hstsPreload())
+                .param("http2", tls.http2());
     }
 
     private static JdbcClient.StatementSpec bindWebsockets(JdbcClient.StatementSpec statement, SiteWebsockets websockets) {
         return statement
                 .param("websockets", websockets.enabled())
                 .param("websocketIdleTimeoutMs", websockets.idleTimeoutMs(), Types.BIGINT);
+    }
+
+    private static JdbcClient.StatementSpec bindPolicies(JdbcClient.StatementSpec statement, SitePolicies policies) {
+        SitePolicies.SiteRateLimit rate = policies.rateLimit();
+        return statement
+                .param("accessListId", policies.accessListId(), Types.BIGINT)
+                .param("rateLimitRequests", rate == null ? null : rate.requests(), Types.INTEGER)
+                .param("rateLimitPeriodSeconds", rate == null ? null : rate.periodSeconds(), Types.INTEGER)
+                .param("rateLimitBurst", rate == null ? null : rate.burst(), Types.INTEGER)
+                .param("blockExploits", policies.blockExploits())
+                .param("maxBodyBytes", policies.maxBodyBytes())
+                .param("maxHeaderBytes", policies.maxHeaderBytes())
+                .param("maxUrlLength", policies.maxUrlLength());
     }
 
     private static JdbcClient.StatementSpec bindTarget(JdbcClient.StatementSpec statement, Long backendId,
@@ -353,9 +433,18 @@ public class SiteRepository {
                 .param("redirectKeepPath", redirect == null ? null : redirect.keepPath(), Types.BOOLEAN);
     }
 
+    /** The rules and the trusted proxies: both are part of the header policy and written with it. */
     private void insertHeaderRules(long siteId, SiteHeaders headers) {
         insertHeaderRules(siteId, REQUEST, headers.request());
         insertHeaderRules(siteId, RESPONSE, headers.response());
+        List<String> proxies = headers.trustedProxies();
+        for (int position = 0; position < proxies.size(); position++) {
+            jdbc.sql("INSERT INTO site_trusted_proxy (site_id, position, address) VALUES (:siteId, :position, :address)")
+                    .param("siteId", siteId)
+                    .param("position", position)
+                    .param("address", proxies.get(position))
+                    .update();
+        }
     }
 
     private void insertHeaderRules(long siteId, String direction, List<SiteHeaders.Rule> rules) {
@@ -375,8 +464,8 @@ public class SiteRepository {
     }
 
     /**
-     * The sites the statement selects, with their header rules. Both queries run in one transaction,
-     * so a site is not seen with the rules of a later write.
+     * The sites the statement selects, with their header rules and trusted proxies. The queries run in
+     * one transaction, so a site is not seen with the rules of a later write.
      */
     private List<Site> read(JdbcClient.StatementSpec statement) {
         return transactions.execute(status -> {
@@ -395,9 +484,18 @@ public class SiteRepository {
                         target.computeIfAbsent(rs.getLong("site_id"), key -> new ArrayList<>()).add(new SiteHeaders.Rule(
                                 rs.getString("action"), rs.getString("header_name"), rs.getString("header_value")));
                     });
+            Map<Long, List<String>> proxies = new HashMap<>();
+            jdbc.sql("""
+                            SELECT site_id, address FROM site_trusted_proxy
+                            WHERE site_id IN (:ids) ORDER BY site_id, position""")
+                    .param("ids", found.stream().map(Site::id).toList())
+                    .query(rs -> {
+                        proxies.computeIfAbsent(rs.getLong("site_id"), key -> new ArrayList<>()).add(rs.getString("address"));
+                    });
             return found.stream().map(site -> new Site(site.id(), site.hostnames(), site.backendId(), site.enabled(),
                     site.createdAt(), site.updatedAt(), site.tls(), site.websockets(), site.redirect(),
-                    new SiteHeaders(site.headers().passHost(), request.get(site.id()), response.get(site.id()))))
+                    new SiteHeaders(site.headers().passHost(), request.get(site.id()), response.get(site.id()),
+                            proxies.get(site.id()), site.headers().forwardedHeader()), site.policies()))
                     .toList();
         });
     }
@@ -445,7 +543,8 @@ public class SiteRepository {
                 }
                 current = new SiteBuilder(id, nullableLong(rs, "backend_id"), rs.getBoolean("enabled"),
                         JdbcSupport.instant(rs, "created_at"), JdbcSupport.instant(rs, "updated_at"), tls(rs),
-                        websockets(rs), redirect(rs), rs.getBoolean("pass_host"));
+                        websockets(rs), redirect(rs), rs.getBoolean("pass_host"), rs.getBoolean("forwarded_header"),
+                        policies(rs));
             }
             String hostname = rs.getString("hostname");
             if (hostname != null) {
@@ -464,13 +563,22 @@ public class SiteRepository {
                 : new SiteRedirect(target, rs.getInt("redirect_status"), rs.getBoolean("redirect_keep_path"));
     }
 
+    private static SitePolicies policies(ResultSet rs) throws SQLException {
+        int requests = rs.getInt("rate_limit_requests");
+        SitePolicies.SiteRateLimit rate = rs.wasNull() ? null
+                : new SitePolicies.SiteRateLimit(requests, rs.getInt("rate_limit_period_seconds"), rs.getInt("rate_limit_burst"));
+        return new SitePolicies(nullableLong(rs, "access_list_id"), rate, rs.getBoolean("block_exploits"),
+                rs.getLong("max_body_bytes"), rs.getInt("max_header_bytes"), rs.getInt("max_url_length"));
+    }
+
     private static SiteWebsockets websockets(ResultSet rs) throws SQLException {
         return new SiteWebsockets(rs.getBoolean("websockets"), nullableLong(rs, "websocket_idle_timeout_ms"));
     }
 
     private static SiteTls tls(ResultSet rs) throws SQLException {
         return new SiteTls(nullableLong(rs, "certificate_id"), rs.getBoolean("force_https"),
-                nullableLong(rs, "hsts_max_age_seconds"), rs.getBoolean("hsts_include_subdomains"), rs.getBoolean("hsts_preload"));
+                nullableLong(rs, "hsts_max_age_seconds"), rs.getBoolean("hsts_include_subdomains"), rs.getBoolean("hsts_preload"),
+                rs.getBoolean("http2"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
@@ -488,12 +596,17 @@ public class SiteRepository {
         final SiteWebsockets websockets;
         final SiteRedirect redirect;
         final boolean passHost;
+        final boolean forwardedHeader;
+        final SitePolicies policies;
         final List<String> hostnames = new ArrayList<>();
 
         SiteBuilder(long id, Long backendId, boolean enabled, Instant createdAt, Instant updatedAt, SiteTls tls,
-                    SiteWebsockets websockets, SiteRedirect redirect, boolean passHost) {
+                    SiteWebsockets websockets, SiteRedirect redirect, boolean passHost, boolean forwardedHeader,
+                    SitePolicies policies) {
+            this.policies = policies;
             this.redirect = redirect;
             this.passHost = passHost;
+            this.forwardedHeader = forwardedHeader;
             this.id = id;
             this.backendId = backendId;
             this.enabled = enabled;
@@ -504,9 +617,9 @@ public class SiteRepository {
         }
 
         Site build() {
-            // the header rules are added by read(), from their own table
+            // the header rules and trusted proxies are added by read(), from their own tables
             return new Site(id, hostnames, backendId, enabled, createdAt, updatedAt, tls, websockets, redirect,
-                    new SiteHeaders(passHost, List.of(), List.of()));
+                    new SiteHeaders(passHost, List.of(), List.of(), List.of(), forwardedHeader), policies);
         }
     }
 }

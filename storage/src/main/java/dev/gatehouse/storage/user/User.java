@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A stored administrator account.
+ * A stored user account.
  *
  * @param id           database identity
  * @param email        login name, stored stripped and lower-cased
  * @param passwordHash the password encoder's output (e.g. {@code {bcrypt}$2a$...}); never the password
- * @param role         authority name, {@code "ADMIN"} for now
+ * @param role         {@code "ADMIN"}, {@code "OPERATOR"} or {@code "VIEWER"} (checked by the schema)
  * @param createdAt    when the account was created (UTC)
  */
 public record User(long id, String email, String passwordHash, String role, Instant createdAt) {

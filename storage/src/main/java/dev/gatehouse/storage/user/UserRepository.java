@@ -4,7 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,7 +21,7 @@ import dev.gatehouse.storage.internal.JdbcSupport;
 import dev.gatehouse.storage.internal.Require;
 
 /**
- * Administrator accounts (table {@code app_user}).
+ * User accounts (table {@code app_user}), each with one role.
  *
  * <p>E-mail addresses are compared case-insensitively: they are stored stripped and lower-cased,
  * and lookups normalise the argument the same way. Inserting an address that is already present
@@ -31,6 +35,8 @@ public class UserRepository {
     public static final int MAX_PASSWORD_HASH_LENGTH = 500;
     /** Longest role name the schema holds. */
     public static final int MAX_ROLE_LENGTH = 32;
+
+    private static final String SELECT = "SELECT id, email, password_hash, role, created_at FROM app_user";
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -53,7 +59,7 @@ public class UserRepository {
     /** Case-insensitive; surrounding whitespace is ignored. */
     public Optional<User> findByEmail(String email) {
         String normalized = normalize(Require.text("email", email, Integer.MAX_VALUE));
-        return jdbc.sql("SELECT id, email, password_hash, role, created_at FROM app_user WHERE email = :email")
+        return jdbc.sql(SELECT + " WHERE email = :email")
                 .param("email", normalized)
                 .query(UserRepository::user)
                 .optional();
@@ -77,6 +83,68 @@ public class UserRepository {
                 .param("role", checkedRole)
                 .param("now", JdbcSupport.toDatabase(now)));
         return new User(id, normalized, checkedHash, checkedRole, now);
+    }
+
+    /** Every user, ordered by email. */
+    public List<User> findAll() {
+        return jdbc.sql(SELECT + " ORDER BY email").query(UserRepository::user).list();
+    }
+
+    public Optional<User> findById(long id) {
+        return jdbc.sql(SELECT + " WHERE id = :id").param("id", id).query(UserRepository::user).optional();
+    }
+
+    /** How many users have this role. */
+    public long countByRole(String role) {
+        return jdbc.sql("SELECT COUNT(*) FROM app_user WHERE role = :role")
+                .param("role", Require.text("role", role, MAX_ROLE_LENGTH))
+                .query(Long.class).single();
+    }
+
+    /**
+     * @return the user as stored afterwards, or empty if there is no user with this id
+     * @throws org.springframework.dao.DataIntegrityViolationException for a role the schema does not know
+     */
+    public Optional<User> updateRole(long id, String role) {
+        String checkedRole = Require.text("role", role, MAX_ROLE_LENGTH);
+        jdbc.sql("UPDATE app_user SET role = :role WHERE id = :id").param("role", checkedRole).param("id", id).update();
+        return findById(id);
+    }
+
+    /** @return false if there is no user with this id */
+    public boolean updatePasswordHash(long id, String passwordHash) {
+        String checkedHash = Require.text("password hash", passwordHash, MAX_PASSWORD_HASH_LENGTH);
+        return jdbc.sql("UPDATE app_user SET password_hash = :hash WHERE id = :id")
+                .param("hash", checkedHash).param("id", id).update() > 0;
+    }
+
+    /** Deletes the user and, by cascade, their API tokens. @return false if there was no user with this id */
+    public boolean delete(long id) {
+        return jdbc.sql("DELETE FROM app_user WHERE id = :id").param("id", id).update() > 0;
+    }
+
+    /**
+     * Notes a sign-in of the user with this email at {@code at}; never moves the time backwards.
+     *
+     * @return false if there is no such user or a later sign-in is already stored
+     */
+    public boolean recordSignIn(String email, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return jdbc.sql("""
+                        UPDATE app_user SET last_sign_in_at = :at
+                        WHERE email = :email AND (last_sign_in_at IS NULL OR last_sign_in_at < :at)""")
+                .param("at", JdbcSupport.toDatabase(at.truncatedTo(ChronoUnit.MICROS)))
+                .param("email", normalize(Require.text("email", email, Integer.MAX_VALUE)))
+                .update() > 0;
+    }
+
+    /** User id to the time of their last sign-in, for the users who have signed in since it is recorded. */
+    public Map<Long, Instant> lastSignIns() {
+        Map<Long, Instant> lastSignIns = new HashMap<>();
+        jdbc.sql("SELECT id, last_sign_in_at FROM app_user WHERE last_sign_in_at IS NOT NULL")
+                .query((rs, rowNum) -> lastSignIns.put(rs.getLong("id"), JdbcSupport.instant(rs, "last_sign_in_at")))
+                .list();
+        return lastSignIns;
     }
 
     private static String normalize(String email) {

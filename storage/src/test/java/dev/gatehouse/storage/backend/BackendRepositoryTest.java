@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.gatehouse.storage.DataDirectory;
+import dev.gatehouse.storage.Databases;
 import dev.gatehouse.storage.MutableClock;
 import dev.gatehouse.storage.TestDatabase;
 import dev.gatehouse.storage.site.SiteRepository;
@@ -63,7 +69,7 @@ class BackendRepositoryTest {
 
     private static final BackendSettings EVERY_SETTING = new BackendSettings("least-connections", 1_500L, 90_000L, 5,
             7, 45, new BackendHealthCheck("/health?full=1", 15_000, 1_500, 200, 299, 4, 6),
-            new BackendConnectionLimits(120_000L, 250, 7, 2_500));
+            new BackendConnectionLimits(120_000L, 250, 7, 2_500), "http2");
 
     private static final List<BackendServer> EVERY_KIND_OF_SERVER = List.of(
             new BackendServer("10.0.0.1:8080", 5, false, false),
@@ -101,6 +107,7 @@ class BackendRepositoryTest {
         assertThat(read.settings().connectTimeoutMs()).isNull();
         assertThat(read.settings().responseTimeoutMs()).isNull();
         assertThat(read.settings().limits()).isEqualTo(new BackendConnectionLimits(null, 0, 100, 10_000));
+        assertThat(read.settings().protocol()).isEqualTo("http1");
         assertThat(read.servers()).containsExactly(new BackendServer("10.0.0.1:80", 1, false, false, false, true, null));
     }
 
@@ -186,6 +193,49 @@ class BackendRepositoryTest {
                 .isInstanceOf(DataIntegrityViolationException.class);
 
         assertThat(backends.findById(backend.id())).contains(backend);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("protocolsTheSchemaRefuses")
+    void theSchemaRefusesAProtocolTheEngineDoesNotSpeak(String title, String protocol) {
+        Backend backend = backends.insert("app", EVERY_KIND_OF_SERVER, EVERY_SETTING);
+
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE backend SET protocol = :protocol WHERE id = :id")
+                .param("protocol", protocol).param("id", backend.id()).update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+
+        assertThat(backends.findById(backend.id())).contains(backend);
+    }
+
+    /** The aliases the admin application accepts are stored by their engine name, never as typed. */
+    static Stream<Arguments> protocolsTheSchemaRefuses() {
+        return Stream.of(Arguments.of("an alias", "h2c"), Arguments.of("another case", "HTTP2"),
+                Arguments.of("an unknown one", "spdy"), Arguments.of("none", null));
+    }
+
+    @Test
+    void aBackendStoredBeforeProtocolsExistedSpeaksHttp1AndKeepsItsSettings() {
+        try (DataDirectory directory = DataDirectory.open(tempDir.resolve("before-v9"));
+             HikariDataSource dataSource = Databases.h2(directory, 2)) {
+            // the schema just before V9 added the protocol
+            Flyway.configure().dataSource(dataSource).locations(Databases.MIGRATIONS_LOCATION).target("8").load().migrate();
+            JdbcClient jdbc = JdbcClient.create(dataSource);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM information_schema.columns "
+                    + "WHERE LOWER(table_name) = 'backend' AND LOWER(column_name) = 'protocol'").query(Long.class).single())
+                    .as("no protocol column yet").isZero();
+            jdbc.sql("INSERT INTO backend (id, name, created_at, updated_at, balancing, max_retries, queue_size) "
+                    + "VALUES (7, 'app', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'least-connections', 4, 20)").update();
+            jdbc.sql("INSERT INTO backend_server (backend_id, position, address, tls) VALUES (7, 0, 'app.internal:443', TRUE)")
+                    .update();
+
+            assertThat(Databases.migrate(dataSource)).isPositive();
+
+            Backend app = new BackendRepository(dataSource).findById(7).orElseThrow();
+            assertThat(app.settings().protocol()).isEqualTo(BackendSettings.DEFAULT_PROTOCOL).isEqualTo("http1");
+            assertThat(app.settings()).isEqualTo(new BackendSettings("least-connections", null, null, 4, 3, 30, null,
+                    new BackendConnectionLimits(null, 0, 20, 10_000)));
+            assertThat(app.servers()).containsExactly(new BackendServer("app.internal:443", 1, false, false, true, true, null));
+        }
     }
 
     @Test
@@ -394,6 +444,10 @@ class BackendRepositoryTest {
                         "backend queue size must be at least 0, got -1"),
                 Arguments.of((Runnable) () -> new BackendConnectionLimits(null, 0, 100, 0),
                         "backend queue timeout (ms) must be at least 1, got 0"),
+                Arguments.of((Runnable) () -> new BackendSettings("round-robin", null, null, 2, 3, 30, null, null, "h2c"),
+                        "backend protocol 'h2c' must be one of http1, http2"),
+                Arguments.of((Runnable) () -> BackendSettings.DEFAULT.withProtocol("HTTP2"),
+                        "backend protocol 'HTTP2' must be one of http1, http2"),
                 Arguments.of((Runnable) () -> new BackendSettings("", null, null, 2, 3, 30, null),
                         "backend balancing must not be blank"),
                 Arguments.of((Runnable) () -> new BackendSettings("x".repeat(33), null, null, 2, 3, 30, null),

@@ -25,6 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.storage.MutableClock;
 import dev.gatehouse.storage.TestDatabase;
+import dev.gatehouse.storage.accesslist.AccessList;
+import dev.gatehouse.storage.accesslist.AccessListRepository;
+import dev.gatehouse.storage.accesslist.AccessListSettings;
 import dev.gatehouse.storage.backend.Backend;
 import dev.gatehouse.storage.backend.BackendRepository;
 import dev.gatehouse.storage.backend.BackendServer;
@@ -288,7 +291,9 @@ class SiteRepositoryTest {
                 new SiteTls(1L, false, null, false, false),
                 new SiteTls(1L, true, 31_536_000L, true, false),
                 new SiteTls(2L, true, 63_072_000L, true, true),
-                new SiteTls(2L, false, Long.MAX_VALUE, false, true));
+                new SiteTls(2L, false, Long.MAX_VALUE, false, true),
+                new SiteTls(null, false, null, false, false, false),
+                new SiteTls(1L, true, 31_536_000L, true, false, false));
     }
 
     @ParameterizedTest
@@ -544,7 +549,7 @@ class SiteRepositoryTest {
         }
         long id = template.certificateId() == 1L ? shopCertificate.id() : blogCertificate.id();
         return new SiteTls(id, template.forceHttps(), template.hstsMaxAgeSeconds(), template.hstsIncludeSubDomains(),
-                template.hstsPreload());
+                template.hstsPreload(), template.http2());
     }
 
     @Test
@@ -642,5 +647,125 @@ class SiteRepositoryTest {
         assertThatThrownBy(() -> sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE,
                 SiteWebsockets.OFF, null, headers)).isInstanceOf(DataIntegrityViolationException.class);
         assertThat(database.rows("site")).isZero();
+    }
+
+    // --- HTTP/2 and trusted proxies ---
+
+    @Test
+    void http2IsOnUnlessStoredOffAndTheOlderTlsConstructorMeansOn() {
+        Site plain = sites.insert(List.of("a.example.test"), app.id(), true);
+        Site off = sites.insert(List.of("b.example.test"), app.id(), true, new SiteTls(null, false, null, false, false, false));
+
+        assertThat(sites.findById(plain.id()).orElseThrow().tls().http2()).isTrue();
+        assertThat(sites.findById(off.id()).orElseThrow().tls().http2()).isFalse();
+        assertThat(new SiteTls(null, false, null, false, false).http2()).isTrue();
+        assertThat(SiteTls.NONE.http2()).isTrue();
+
+        // an update without TLS settings keeps it; one with them replaces it
+        assertThat(sites.update(off.id(), List.of("b.example.test"), api.id(), true).orElseThrow().tls().http2()).isFalse();
+        assertThat(sites.update(off.id(), List.of("b.example.test"), api.id(), true, SiteTls.NONE).orElseThrow().tls().http2())
+                .isTrue();
+    }
+
+    @Test
+    void trustedProxiesAndTheForwardedFlagAreStoredInOrderAndReplacedByAFullUpdate() {
+        SiteHeaders headers = new SiteHeaders(true, List.of(), List.of(new SiteHeaders.Rule("remove", "Server", null)),
+                List.of("10.0.0.0/8", "192.0.2.7", "2001:db8::/32"), true);
+        Site stored = sites.insert(List.of("a.example.test"), app.id(), true, SiteTls.NONE, SiteWebsockets.OFF, null,
+                headers);
+        Site other = sites.insert(List.of("other.example.test"), app.id(), true, SiteTls.NONE, SiteWebsockets.OFF, null,
+                new SiteHeaders(true, List.of(), List.of(), List.of("127.0.0.1"), false));
+
+        assertThat(stored.headers()).isEqualTo(headers);
+        assertThat(sites.findById(stored.id()).orElseThrow().headers()).isEqualTo(headers);
+        assertThat(sites.findAll()).extracting(Site::headers).containsExactly(headers,
+                new SiteHeaders(true, List.of(), List.of(), List.of("127.0.0.1"), false));
+        assertThat(sites.findByHostname("a.example.test").orElseThrow().headers().trustedProxies())
+                .containsExactly("10.0.0.0/8", "192.0.2.7", "2001:db8::/32");
+
+        // older overloads and setEnabled keep them
+        assertThat(sites.update(stored.id(), List.of("a.example.test"), api.id(), true).orElseThrow().headers())
+                .isEqualTo(headers);
+        assertThat(sites.setEnabled(stored.id(), false).orElseThrow().headers()).isEqualTo(headers);
+
+        SiteHeaders fewer = new SiteHeaders(true, List.of(), List.of(), List.of("172.16.0.0/12"), false);
+        Site updated = sites.update(stored.id(), List.of("a.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF, null, fewer).orElseThrow();
+        assertThat(updated.headers()).isEqualTo(fewer);
+        assertThat(database.rows("site_trusted_proxy")).isEqualTo(2);
+
+        assertThat(sites.delete(stored.id())).isTrue();
+        assertThat(sites.delete(other.id())).isTrue();
+        assertThat(database.rows("site_trusted_proxy")).isZero();
+    }
+
+    @Test
+    void aTrustedProxyEntryThatIsBlankOrTooLongIsRejectedBeforeAnythingIsWritten() {
+        assertThatThrownBy(() -> new SiteHeaders(true, List.of(), List.of(), List.of(" "), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 64 characters");
+        assertThatThrownBy(() -> new SiteHeaders(true, List.of(), List.of(), List.of("1".repeat(65)), false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new SiteHeaders(true, List.of(), List.of(), List.of("1".repeat(64)), false).trustedProxies()).hasSize(1);
+        assertThat(new SiteHeaders(true, null, null)).isEqualTo(SiteHeaders.DEFAULT);
+    }
+
+    @Test
+    void policiesAreStoredReadBackKeptByOlderOverloadsAndReplacedByAFullUpdate() {
+        AccessList staff = new AccessListRepository(database.dataSource()).insert(new AccessListSettings("staff",
+                List.of(AccessListSettings.Rule.allow("10.0.0.0/8")), null, false, null));
+        SitePolicies policies = new SitePolicies(staff.id(), new SitePolicies.SiteRateLimit(10, 60, 5), false,
+                10L * 1024 * 1024 * 1024, 8192, 2048);
+
+        Site stored = sites.insert(List.of("guarded.example.test"), app.id(), true, SiteTls.NONE, SiteWebsockets.OFF,
+                null, SiteHeaders.DEFAULT, policies);
+        Site plain = sites.insert(List.of("plain.example.test"), app.id(), true);
+
+        assertThat(stored.policies()).isEqualTo(policies);
+        assertThat(sites.findById(stored.id()).orElseThrow().policies()).isEqualTo(policies);
+        assertThat(sites.findAll()).extracting(Site::policies).containsExactly(policies, SitePolicies.DEFAULT);
+        assertThat(plain.policies().blockExploits()).as("exploits are blocked unless switched off").isTrue();
+        assertThat(sites.findByAccessListId(staff.id())).extracting(Site::id).containsExactly(stored.id());
+
+        // the older overloads and setEnabled keep them
+        assertThat(sites.update(stored.id(), List.of("guarded.example.test"), api.id(), true).orElseThrow().policies())
+                .isEqualTo(policies);
+        assertThat(sites.update(stored.id(), List.of("guarded.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF, null, SiteHeaders.DEFAULT).orElseThrow().policies()).isEqualTo(policies);
+        assertThat(sites.setEnabled(stored.id(), false).orElseThrow().policies()).isEqualTo(policies);
+
+        // a full update replaces them; null means the defaults
+        SitePolicies other = new SitePolicies(null, new SitePolicies.SiteRateLimit(1, 1, 0), true, 0, 0, 0);
+        assertThat(sites.update(stored.id(), List.of("guarded.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF, null, SiteHeaders.DEFAULT, other).orElseThrow().policies()).isEqualTo(other);
+        assertThat(sites.findByAccessListId(staff.id())).isEmpty();
+        assertThat(sites.update(stored.id(), List.of("guarded.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF, null, SiteHeaders.DEFAULT, null).orElseThrow().policies())
+                .isEqualTo(SitePolicies.DEFAULT);
+    }
+
+    @Test
+    void anUnknownAccessListIsDataIntegrityViolationAndWritesNothing() {
+        SitePolicies unknown = new SitePolicies(404L, null, true, 0, 0, 0);
+
+        assertThatThrownBy(() -> sites.insert(List.of("x.example.test"), app.id(), true, SiteTls.NONE, SiteWebsockets.OFF,
+                null, SiteHeaders.DEFAULT, unknown)).isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(database.rows("site")).isZero();
+        assertThat(database.rows("site_hostname")).isZero();
+
+        Site site = sites.insert(List.of("x.example.test"), app.id(), true);
+        assertThatThrownBy(() -> sites.update(site.id(), List.of("y.example.test"), app.id(), true, SiteTls.NONE,
+                SiteWebsockets.OFF, null, SiteHeaders.DEFAULT, unknown)).isInstanceOf(DataIntegrityViolationException.class);
+        assertThat(sites.findById(site.id())).contains(site);
+    }
+
+    @Test
+    void policyValuesTheSchemaCannotHoldAreRefused() {
+        assertThatThrownBy(() -> new SitePolicies(null, null, true, -1, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 (none) or more");
+        assertThatThrownBy(() -> new SitePolicies.SiteRateLimit(0, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requests >= 1");
+        sites.insert(List.of("x.example.test"), app.id(), true);
+        assertThatThrownBy(() -> database.jdbc().sql("UPDATE site SET rate_limit_requests = 5").update())
+                .as("a rate limit without period and burst").isInstanceOf(DataIntegrityViolationException.class);
     }
 }
