@@ -2,7 +2,6 @@ package dev.gatehouse.admin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.admin.config.SnapshotJson;
 import dev.gatehouse.engine.ProxyEngine;
 import dev.gatehouse.engine.config.ConfigSnapshot;
@@ -11,10 +10,8 @@ import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -79,42 +75,26 @@ class AccessListAndPoliciesApiTest {
     DataSource dataSource;
 
     private static final AtomicInteger unique = new AtomicInteger();
-    private static final AtomicInteger originRequests = new AtomicInteger();
-    private static HttpServer origin;
+    private static HeaderEchoOrigin origin;
     private static boolean backendCreated;
 
     private AdminApi api;
 
-    /** Answers 200 with the path and the request headers it got, one "name: value" line each, lower-case names. */
     @BeforeAll
-    static void startOrigin() throws IOException {
-        origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        origin.createContext("/", exchange -> {
-            originRequests.incrementAndGet();
-            Map<String, List<String>> sorted = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> sorted.put(name.toLowerCase(), values));
-            StringBuilder body = new StringBuilder("path: " + exchange.getRequestURI().getRawPath() + "\n");
-            sorted.forEach((name, values) -> values.forEach(value -> body.append(name).append(": ").append(value).append('\n')));
-            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        origin.start();
+    static void startOrigin() {
+        origin = HeaderEchoOrigin.start();
     }
 
     @AfterAll
     static void stopOrigin() {
-        origin.stop(0);
+        origin.close();
     }
 
     @BeforeEach
     void connect() {
         api = new AdminApi(adminPort, EMAIL, PASSWORD);
         if (!backendCreated) {
-            api.createBackend("origin", "127.0.0.1:" + origin.getAddress().getPort());
+            api.createBackend("origin", "127.0.0.1:" + origin.port());
             backendCreated = true;
         }
     }
@@ -187,9 +167,9 @@ class AccessListAndPoliciesApiTest {
         String blockedHost = unique("denied") + ".example.test";
         api.create("/api/v1/sites", "{\"hostnames\":[\"" + blockedHost + "\"],\"backend\":\"origin\","
                 + "\"policies\":{\"accessList\":\"" + denied + "\"}}");
-        int before = originRequests.get();
+        int before = origin.requests.get();
         assertThat(raw(request(blockedHost, "/", null))).startsWith("HTTP/1.1 403");
-        assertThat(originRequests.get()).as("nothing reached the origin").isEqualTo(before);
+        assertThat(origin.requests.get()).as("nothing reached the origin").isEqualTo(before);
 
         String office = unique("office");
         String secret = password("carol");
@@ -251,11 +231,11 @@ class AccessListAndPoliciesApiTest {
     void commonExploitsAreBlockedByDefaultAndForwardedOnceSwitchedOff() {
         String host = unique("exploits") + ".example.test";
         long siteId = api.createSite(host, "origin");
-        int before = originRequests.get();
+        int before = origin.requests.get();
 
         assertThat(raw(request(host, "/.env", null))).startsWith("HTTP/1.1 403");
         assertThat(raw(request(host, "/static/..%2f..%2fetc/passwd", null))).startsWith("HTTP/1.1 403");
-        assertThat(originRequests.get()).as("nothing reached the origin").isEqualTo(before);
+        assertThat(origin.requests.get()).as("nothing reached the origin").isEqualTo(before);
         assertThat(raw(request(host, "/index.html", null))).startsWith("HTTP/1.1 200");
 
         api.put("/api/v1/sites/" + siteId, "{\"hostnames\":[\"" + host + "\"],\"backend\":\"origin\","

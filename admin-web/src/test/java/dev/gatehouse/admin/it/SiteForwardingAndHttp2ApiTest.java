@@ -2,7 +2,6 @@ package dev.gatehouse.admin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.admin.config.SnapshotJson;
 import dev.gatehouse.engine.ProxyEngine;
 import dev.gatehouse.engine.config.SiteDefinition;
@@ -11,16 +10,13 @@ import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -72,40 +68,26 @@ class SiteForwardingAndHttp2ApiTest {
     ConfigRevisionRepository revisions;
 
     private static final AtomicInteger unique = new AtomicInteger();
-    private static HttpServer origin;
+    private static HeaderEchoOrigin origin;
     private static boolean backendCreated;
 
     private AdminApi api;
 
-    /** Answers with the request headers it got, one "name: value" line each, sorted, lower-case names. */
     @BeforeAll
-    static void startOrigin() throws IOException {
-        origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        origin.createContext("/", exchange -> {
-            Map<String, List<String>> sorted = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> sorted.put(name.toLowerCase(), values));
-            StringBuilder body = new StringBuilder();
-            sorted.forEach((name, values) -> values.forEach(value -> body.append(name).append(": ").append(value).append('\n')));
-            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        origin.start();
+    static void startOrigin() {
+        origin = HeaderEchoOrigin.start();
     }
 
     @AfterAll
     static void stopOrigin() {
-        origin.stop(0);
+        origin.close();
     }
 
     @BeforeEach
     void connect() {
         api = new AdminApi(adminPort, EMAIL, PASSWORD);
         if (!backendCreated) {
-            api.createBackend("origin", "127.0.0.1:" + origin.getAddress().getPort());
+            api.createBackend("origin", "127.0.0.1:" + origin.port());
             backendCreated = true;
         }
     }
