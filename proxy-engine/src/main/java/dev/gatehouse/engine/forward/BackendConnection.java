@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import dev.gatehouse.engine.config.ServerDefinition;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -77,11 +76,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
         }
         SslContext tls = pool.backend.tls[server];
         if (tls != null) {
-            ServerDefinition definition = pool.backend.definitions[server];
-            String name = definition.effectiveTlsServerName();
-            ctx.pipeline().addFirst("tls", name != null
-                    ? tls.newHandler(ctx.alloc(), name, definition.port())
-                    : tls.newHandler(ctx.alloc(), definition.host(), definition.port()));
+            ctx.pipeline().addFirst("tls", BackendTls.newHandler(tls, pool.backend.definitions[server], ctx.alloc()));
         }
         ctx.pipeline().addBefore(ctx.name(), "http-response-decoder",
                 new BackendResponseDecoder(pool.backend.forwarder.responseDecoderConfig(), this));

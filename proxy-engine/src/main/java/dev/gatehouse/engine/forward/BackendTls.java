@@ -2,9 +2,12 @@ package dev.gatehouse.engine.forward;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import dev.gatehouse.engine.config.ServerDefinition;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
@@ -87,5 +90,14 @@ final class BackendTls {
         } catch (SSLException e) {
             throw new IllegalStateException("could not set up TLS towards backends: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The TLS handler for a connection to {@code server}: SNI and the name verified are its
+     * {@link ServerDefinition#effectiveTlsServerName() TLS name}, else its host (no SNI for an IP).
+     */
+    static SslHandler newHandler(SslContext context, ServerDefinition server, ByteBufAllocator alloc) {
+        String name = server.effectiveTlsServerName();
+        return context.newHandler(alloc, name != null ? name : server.host(), server.port());
     }
 }

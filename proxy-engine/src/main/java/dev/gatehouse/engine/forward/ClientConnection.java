@@ -858,16 +858,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             // start of it, is closed so nothing can follow there; the client gets 400 if nothing
             // was answered yet, and the connection ends either way.
             content.release();
-            keepAlive = false;
-            if (queued) {
-                upstreamPool.dequeue(this);
-            }
-            stopQueueTimer();
-            if (backend != null) {
-                closeBackend();
-            }
-            releasePending();
-            if (active && !responseStarted) {
+            if (abandonRequest() && active) {
                 sendBareError(HttpResponseStatus.BAD_REQUEST);
             } else {
                 ctx.close();
@@ -931,6 +922,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
      */
     private void bodyTooLarge(HttpContent content) {
         content.release();
+        if (abandonRequest()) {
+            sendErrorPage(ErrorPage.PAYLOAD_TOO_LARGE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /**
+     * The request cannot go on (a bad or oversized body, a client too slow): whatever holds it is let
+     * go — its place in the backend's queue, a pending password check, the backend connection that has
+     * its start (closed, so nothing can follow there), body pieces held back — and the connection will
+     * close after whatever answer the caller still sends.
+     *
+     * @return true when no response has started, so the caller may still answer
+     */
+    private boolean abandonRequest() {
         keepAlive = false;
         if (queued) {
             upstreamPool.dequeue(this);
@@ -941,11 +948,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             closeBackend();
         }
         releasePending();
-        if (!responseStarted) {
-            sendErrorPage(ErrorPage.PAYLOAD_TOO_LARGE);
-        } else {
-            ctx.close();
-        }
+        return !responseStarted;
     }
 
     private void flushBackend() {
@@ -1498,16 +1501,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (log.isDebugEnabled()) {
             log.debug("client connection {}: {}; closing", channel, why);
         }
-        keepAlive = false;
-        if (backend != null) {
-            closeBackend();
-        }
-        if (queued) {
-            upstreamPool.dequeue(this);
-        }
-        stopQueueTimer();
-        releasePending();
-        if (!responseStarted && codecCtx != null) {
+        if (abandonRequest() && codecCtx != null) {
             codecCtx.writeAndFlush(REQUEST_TIMEOUT.duplicate()).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();

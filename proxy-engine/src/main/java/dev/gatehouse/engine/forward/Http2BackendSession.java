@@ -1,6 +1,5 @@
 package dev.gatehouse.engine.forward;
 
-import dev.gatehouse.engine.config.ServerDefinition;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -75,11 +74,7 @@ final class Http2BackendSession extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
         SslContext tls = pool.backend.tls[server];
         if (tls != null) {
-            ServerDefinition definition = pool.backend.definitions[server];
-            String name = definition.effectiveTlsServerName();
-            ctx.pipeline().addBefore(ctx.name(), "tls", name != null
-                    ? tls.newHandler(ctx.alloc(), name, definition.port())
-                    : tls.newHandler(ctx.alloc(), definition.host(), definition.port()));
+            ctx.pipeline().addBefore(ctx.name(), "tls", BackendTls.newHandler(tls, pool.backend.definitions[server], ctx.alloc()));
         }
         codec = Http2FrameCodecBuilder.forClient()
                 .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(STREAM_WINDOW))

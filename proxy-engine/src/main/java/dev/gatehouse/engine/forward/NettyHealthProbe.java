@@ -18,7 +18,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -79,10 +78,8 @@ final class NettyHealthProbe implements HealthProbe {
                     @Override
                     protected void initChannel(Channel channel) {
                         if (server.tls()) {
-                            SslContext tls = BackendTls.context(server.verifyTls(), http2);
-                            String name = server.effectiveTlsServerName();
-                            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(),
-                                    name != null ? name : server.host(), server.port()));
+                            channel.pipeline().addLast("tls", BackendTls.newHandler(
+                                    BackendTls.context(server.verifyTls(), http2), server, channel.alloc()));
                         }
                         if (http2) {
                             channel.pipeline().addLast(Http2FrameCodecBuilder.forClient()
