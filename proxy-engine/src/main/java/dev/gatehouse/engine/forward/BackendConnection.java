@@ -80,7 +80,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
         }
         ctx.pipeline().addBefore(ctx.name(), "http-response-decoder",
                 new BackendResponseDecoder(pool.backend.forwarder.responseDecoderConfig(), this));
-        ctx.pipeline().addBefore(ctx.name(), "http-request-encoder", new HttpRequestEncoder());
+        ctx.pipeline().addBefore(ctx.name(), "http-request-encoder", new CompactHttpHeaders.RequestEncoder());
     }
 
     /** The connect attempt's outcome. */

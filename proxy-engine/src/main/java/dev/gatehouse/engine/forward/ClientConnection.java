@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -123,6 +124,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private long idleSince;
     /** Slow-client timeouts and limits, as when the connection was accepted. */
     private ListenerLimits limits;
+    /** The HTTP/2 connection's timeout checker, which checks this stream too; null for HTTP/1. */
+    private Http2ConnectionWatch http2Watch;
+    /** This HTTP/2 stream's id; 0 for HTTP/1. */
+    private int http2StreamId;
     /** The HTTP/1 request decoder, which knows when a request head started to arrive; null for HTTP/2. */
     private ClientRequestDecoder decoder;
     /** The current body-pace window: when it began (0: at the next check) and the body bytes by then. */
@@ -239,6 +244,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             idleSince = System.nanoTime();
             long every = limits.checkEveryNanos();
             idleCheck = ctx.executor().scheduleAtFixedRate(this::checkTimeouts, every, every, TimeUnit.NANOSECONDS);
+        } else if (channel.parent() != null) {
+            http2Watch = channel.parent().pipeline().get(Http2ConnectionWatch.class);
+            if (http2Watch != null && channel instanceof Http2StreamChannel stream) {
+                http2StreamId = stream.stream().id();
+                limits = http2Watch.limits();
+                http2Watch.add(this);
+            }
         }
         if (forwarder.isDraining()) {
             ctx.close();
@@ -963,6 +975,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (channel.isWritable()) {
+            // The client took bytes: the send timeout counts from the next time it stops.
+            unwritableSince = 0;
+        }
         if (channel.isWritable() && backendPaused) {
             backendPaused = false;
             if (backend != null) {
@@ -976,6 +992,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         closed = true;
         if (idleCheck != null) {
             idleCheck.cancel(false);
+        }
+        if (http2Watch != null) {
+            http2Watch.remove(this);
+            http2Watch = null;
         }
         if (backend != null) {
             // Mid-exchange: the backend connection is out of step, never return it to the pool.
@@ -1470,30 +1490,81 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             tooSlow("the request head took longer than the header timeout");
             return;
         }
-        if (active && !requestDone && !discarding && limits.minBodyBytesPerWindow() > 0) {
-            if (bodyWindowStart == 0 || readPauses != 0) {
-                // A new body, or one we are holding back ourselves: the window starts now.
-                bodyWindowStart = now;
-                bodyWindowBytes = bodyBytes;
-            } else if (now - bodyWindowStart >= limits.bodyWindowNanos()) {
-                if (bodyBytes - bodyWindowBytes < limits.minBodyBytesPerWindow()) {
-                    tooSlow("the request body came slower than the minimum rate");
-                    return;
-                }
-                bodyWindowStart = now;
-                bodyWindowBytes = bodyBytes;
-            }
+        if (bodyTooSlow(now)) {
+            tooSlow("the request body came slower than the minimum rate");
+            return;
         }
-        if (channel.isWritable()) {
-            unwritableSince = 0;
-        } else if (unwritableSince == 0) {
-            unwritableSince = now;
-        } else if (now - unwritableSince > limits.sendTimeoutNanos()) {
+        if (sendTimedOut(now)) {
             if (log.isDebugEnabled()) {
                 log.debug("client connection {} took no response bytes for the send timeout; closing", channel);
             }
             ctx.close();
         }
+    }
+
+    /**
+     * Runs every few seconds for an HTTP/2 stream, from its connection's {@link Http2ConnectionWatch}:
+     * a body under the minimum rate gets 408, and a response the client lets no bytes of through for
+     * the send timeout resets the stream (the backend connection is dropped).
+     */
+    void checkHttp2StreamTimeouts(long now) {
+        if (closed || limits == null) {
+            return;
+        }
+        if (bodyTooSlow(now)) {
+            tooSlow("the request body came slower than the minimum rate");
+        } else if (sendTimedOut(now)) {
+            if (log.isDebugEnabled()) {
+                log.debug("HTTP/2 stream {} took no response bytes for the send timeout; resetting it", channel);
+            }
+            abandonRequest();
+            ctx.close();
+        }
+    }
+
+    int http2StreamId() {
+        return http2StreamId;
+    }
+
+    /** The HTTP/2 client opened this stream's window: the send timeout counts from the next stall. */
+    void clientTookBytes() {
+        unwritableSince = 0;
+    }
+
+    /**
+     * Whether the request body being read came slower than the minimum rate over the last window.
+     * Time the engine held the client back itself (reads paused) does not count against it.
+     */
+    private boolean bodyTooSlow(long now) {
+        if (!active || requestDone || discarding || limits.minBodyBytesPerWindow() <= 0) {
+            bodyWindowStart = 0;
+            return false;
+        }
+        if (bodyWindowStart == 0 || readPauses != 0) {
+            // A new body, or one we are holding back ourselves: the window starts now.
+            bodyWindowStart = now;
+            bodyWindowBytes = bodyBytes;
+        } else if (now - bodyWindowStart >= limits.bodyWindowNanos()) {
+            if (bodyBytes - bodyWindowBytes < limits.minBodyBytesPerWindow()) {
+                return true;
+            }
+            bodyWindowStart = now;
+            bodyWindowBytes = bodyBytes;
+        }
+        return false;
+    }
+
+    /** Whether the client has taken none of the response bytes waiting for it for the send timeout. */
+    private boolean sendTimedOut(long now) {
+        if (channel.isWritable()) {
+            unwritableSince = 0;
+            return false;
+        }
+        if (unwritableSince == 0) {
+            unwritableSince = now;
+            return false;
+        }
+        return now - unwritableSince > limits.sendTimeoutNanos();
     }
 
     /** 408 when nothing was answered yet, then close; the backend connection (if any) is dropped. */
@@ -1503,6 +1574,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         }
         if (abandonRequest() && codecCtx != null) {
             codecCtx.writeAndFlush(REQUEST_TIMEOUT.duplicate()).addListener(ChannelFutureListener.CLOSE);
+        } else if (http2 && !responseStarted) {
+            // The stream gets its 408 and is then reset; the connection's other streams go on.
+            sendBareError(HttpResponseStatus.REQUEST_TIMEOUT);
         } else {
             ctx.close();
         }

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -46,7 +45,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -93,7 +91,6 @@ public final class NettyForwarder implements Forwarder {
     public static final int MAX_CONCURRENT_STREAMS = 128;
     /** How long an HTTP/2 connection closed by the engine waits for its streams, unless told otherwise. */
     private static final long H2_GRACEFUL_CLOSE_MILLIS = 30_000;
-    private static final int IDLE_CHECKS = 5;
     /**
      * A TLS client that has not sent its ClientHello within this is closed; Netty's SslHandler then
      * gives the rest of the handshake the same time (its default).
@@ -152,13 +149,17 @@ public final class NettyForwarder implements Forwarder {
                 .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
                 .setMaxHeaderSize(MAX_REQUEST_HEADER_BYTES)
                 .setMaxChunkSize(MAX_CHUNK_BYTES)
-                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withNameValidator(NettyForwarder::validateName));
+                .setHeadersFactory(CompactHttpHeaders.factory(
+                        DefaultHttpHeadersFactory.headersFactory().withNameValidator(NettyForwarder::validateName)))
+                .setTrailersFactory(CompactHttpHeaders.factory(
+                        DefaultHttpHeadersFactory.trailersFactory().withNameValidator(NettyForwarder::validateName)));
         // A backend is configured by the operator, and the response decoder cuts names at whitespace
         // and colons itself: its names are passed on without a second per-character check.
         this.responseDecoderConfig = new HttpDecoderConfig()
                 .setMaxHeaderSize(MAX_UPSTREAM_HEADER_BYTES)
                 .setMaxChunkSize(MAX_CHUNK_BYTES)
-                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withNameValidation(false));
+                .setHeadersFactory(CompactHttpHeaders.factory(DefaultHttpHeadersFactory.headersFactory().withNameValidation(false)))
+                .setTrailersFactory(CompactHttpHeaders.factory(DefaultHttpHeadersFactory.trailersFactory()));
     }
 
     /**
@@ -291,7 +292,7 @@ public final class NettyForwarder implements Forwarder {
     void installHttp1(ChannelHandlerContext anchor, LoopContext loop, boolean secure) {
         ChannelPipeline pipeline = anchor.pipeline();
         pipeline.addAfter(anchor.name(), "http-request-decoder", new ClientRequestDecoder(requestDecoderConfig));
-        pipeline.addAfter("http-request-decoder", "http-response-encoder", new HttpResponseEncoder());
+        pipeline.addAfter("http-request-decoder", "http-response-encoder", new CompactHttpHeaders.ResponseEncoder());
         pipeline.addAfter("http-response-encoder", "gatehouse-proxy", new ClientConnection(this, loop, false, secure));
     }
 
@@ -314,24 +315,9 @@ public final class NettyForwarder implements Forwarder {
         pipeline.addAfter(name, "h2-flush", new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         pipeline.addAfter("h2-flush", "h2-codec", codec);
-        pipeline.addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(secure ? secureStreams : plainStreams));
-        watchHttp2Idle(anchor.channel(), codec);
-    }
-
-    /** Closes (with GOAWAY) an HTTP/2 connection on which no stream was open or opened for the idle timeout. */
-    private static void watchHttp2Idle(Channel channel, Http2FrameCodec codec) {
-        long every = CLIENT_IDLE_TIMEOUT.toNanos() / IDLE_CHECKS;
-        int[] state = {0, -1}; // quiet checks in a row, last stream id seen
-        var check = channel.eventLoop().scheduleAtFixedRate(() -> {
-            int last = codec.connection().remote().lastStreamCreated();
-            if (codec.connection().numActiveStreams() > 0 || last != state[1]) {
-                state[0] = 0;
-                state[1] = last;
-            } else if (++state[0] >= IDLE_CHECKS) {
-                channel.close();
-            }
-        }, every, every, TimeUnit.NANOSECONDS);
-        channel.closeFuture().addListener(f -> check.cancel(false));
+        // The watch sits before the multiplexer, which drops the WINDOW_UPDATE frames it uses.
+        pipeline.addAfter("h2-codec", "h2-watch", new Http2ConnectionWatch(codec, limits));
+        pipeline.addAfter("h2-watch", "h2-multiplex", new Http2MultiplexHandler(secure ? secureStreams : plainStreams));
     }
 
     private final class StreamInitializer extends ChannelInitializer<Channel> {
