@@ -89,6 +89,14 @@ GATEHOUSE_DATA_DIR=/var/lib/gatehouse
 # Optional: create the first administrator on an empty database instead of the setup page.
 #GATEHOUSE_ADMIN_EMAIL=admin@example.com
 #GATEHOUSE_ADMIN_PASSWORD=
+# Optional: accept dashboard connections only from these networks (IPv4/IPv6 addresses or CIDR
+# blocks, comma-separated; default empty = from everywhere). Others get a 403 before anything else.
+#GATEHOUSE_ADMIN_ALLOWED_NETWORKS=192.168.1.0/24,127.0.0.1,::1
+# Optional: serve the dashboard over HTTPS with its own certificate: the PEM chain and its unencrypted
+# private key, readable by the gatehouse user (e.g. root:gatehouse, mode 0640; not under /home, which
+# the service cannot see). A certificate written over these files is picked up without a restart.
+#GATEHOUSE_ADMIN_TLS_CERTIFICATE=/etc/gatehouse/tls/admin.crt
+#GATEHOUSE_ADMIN_TLS_PRIVATE_KEY=/etc/gatehouse/tls/admin.key
 # JVM flags chosen by measurement (bench/compare.sh, see bench/README.md): the serial collector with
 # a small capped heap gave the best tail latency and the lowest memory (idle RSS under 200 MB), and
 # Netty's leak detector costs 10-20% of throughput in production.

@@ -2,6 +2,7 @@ package dev.gatehouse.admin.login;
 
 import dev.gatehouse.admin.security.DashboardSignIn;
 import dev.gatehouse.admin.security.LoginThrottledException;
+import dev.gatehouse.admin.security.SecurityConfiguration;
 import dev.gatehouse.admin.security.SignInState;
 import dev.gatehouse.admin.twofactor.TwoFactorService.CodeCheck;
 import dev.gatehouse.admin.web.Flash;
@@ -11,7 +12,6 @@ import java.net.URI;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.web.server.savedrequest.ServerRequestCache;
-import org.springframework.security.web.server.savedrequest.WebSessionServerRequestCache;
 import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.WebDataBinder;
@@ -42,7 +42,7 @@ public class TwoFactorLoginController {
 
     private final DashboardSignIn signIn;
     private final Clock clock;
-    private final ServerRequestCache savedRequests = new WebSessionServerRequestCache();
+    private final ServerRequestCache savedRequests = SecurityConfiguration.savedRequests();
 
     public TwoFactorLoginController(DashboardSignIn signIn, ObjectProvider<Clock> clock) {
         this.signIn = signIn;

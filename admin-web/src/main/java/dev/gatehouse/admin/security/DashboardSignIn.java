@@ -46,16 +46,23 @@ public final class DashboardSignIn {
      * @param passwords the unthrottled email-and-password check
      */
     DashboardSignIn(ReactiveAuthenticationManager passwords, LoginThrottle throttle, TwoFactorService twoFactor,
-                    ReactiveUserDetailsService users, ServerSecurityContextRepository contexts, Clock clock) {
+                    ReactiveUserDetailsService users, ServerSecurityContextRepository contexts, UserSessions userSessions,
+                    Clock clock) {
         Objects.requireNonNull(passwords, "passwords");
+        Objects.requireNonNull(userSessions, "userSessions");
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.twoFactor = Objects.requireNonNull(twoFactor, "twoFactor");
         this.users = Objects.requireNonNull(users, "users");
         this.contexts = Objects.requireNonNull(contexts, "contexts");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.passwordStep = new ThrottledAuthenticationManager(attempt -> passwords.authenticate(attempt)
-                .flatMap(signedIn -> twoFactor.isOn(signedIn.getName())
-                        .map(on -> on ? new PasswordVerified(signedIn.getName(), null) : signedIn)), throttle);
+        this.passwordStep = new ThrottledAuthenticationManager(attempt -> {
+            // before the stored hash is read: a reset committed after this ends the session this sign-in makes
+            long stamp = userSessions.stamp();
+            return passwords.authenticate(attempt)
+                    .flatMap(signedIn -> twoFactor.isOn(signedIn.getName())
+                            .map(on -> on ? new PasswordVerified(signedIn.getName(), null) : signedIn))
+                    .map(result -> TwoStepSecurityContextRepository.stamped(result, stamp));
+        }, throttle);
     }
 
     /** Email and password, throttled; a {@link PasswordVerified} when a code must follow. */

@@ -27,7 +27,9 @@ public final class PasswordVerified extends AbstractAuthenticationToken {
 
     /** The same half sign-in, with the throttle attempt that checked its password. */
     PasswordVerified counted(LoginThrottle.Attempt passwordAttempt) {
-        return new PasswordVerified(email, passwordAttempt);
+        PasswordVerified counted = new PasswordVerified(email, passwordAttempt);
+        counted.setDetails(getDetails());
+        return counted;
     }
 
     /** The password's throttle attempt; null before {@link ThrottledAuthenticationManager} attached it. */

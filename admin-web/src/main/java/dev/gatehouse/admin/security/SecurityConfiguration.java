@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.UserDetailsRepositoryReactiveAuthenticationManager;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -41,8 +42,11 @@ import org.springframework.security.web.server.authentication.logout.WebSessionS
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.security.web.server.savedrequest.CookieServerRequestCache;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.savedrequest.ServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
@@ -60,12 +64,16 @@ import reactor.core.publisher.Mono;
  *       {@code Retry-After} when sign-ins are throttled.</li>
  *   <li>everything else: the dashboard, with a session cookie from the form login at
  *       {@code /login}, then {@code /login/two-factor} for users with two-factor sign-in
- *       ({@link DashboardSignIn}); CSRF on every form, logout by POST {@code /logout}.
+ *       ({@link DashboardSignIn}); CSRF on every form, logout by POST {@code /logout}. Anonymous visitors
+ *       get no server session: their CSRF token ({@link DashboardCsrfTokens}) and the page to return to
+ *       after signing in ({@link #savedRequests()}) are cookies, so no amount of anonymous traffic can fill
+ *       the session store.
  *       {@link SetupRedirectFilter} sends every page to {@code /setup} while no user exists.</li>
  * </ul>
  * Sessions ({@link SessionConfiguration}): a new id at each sign-in step, idle and absolute timeouts
  * ({@link SessionTimeouts}), a recent password for the sensitive pages ({@link ReauthenticationService}),
- * and the "two-factor for everyone" policy ({@link TwoFactorEnrolmentFilter}). Every response carries
+ * the end of a user's sessions when their password, role or account changes ({@link UserSessions}), and
+ * the "two-factor for everyone" policy ({@link TwoFactorEnrolmentFilter}). Every response carries
  * the security headers: a Content-Security-Policy without inline script or style
  * ({@link #DASHBOARD_CSP}), no framing, {@code nosniff}, {@code Referrer-Policy: same-origin} and a
  * Permissions-Policy.
@@ -175,6 +183,7 @@ public class SecurityConfiguration {
                         enrolmentExempt())), SecurityWebFiltersOrder.AUTHORIZATION)
                 .addFilterAfter(new ReauthenticationFilter(reauthentication), SecurityWebFiltersOrder.AUTHORIZATION)
                 .securityContextRepository(sessions)
+                .requestCache(cache -> cache.requestCache(savedRequests()))
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(PUBLIC_PATHS).permitAll()
                         // signed in, and the role allows this page or form: see RoleRules
@@ -190,7 +199,8 @@ public class SecurityConfiguration {
                 .logout(logout -> logout.logoutUrl("/logout")
                         .logoutHandler(handlers -> handlers.add(new WebSessionServerLogoutHandler()))
                         .logoutSuccessHandler(loggedOut))
-                .csrf(csrf -> csrf.csrfTokenRequestHandler(csrfTokensAlsoInMultipartForms()))
+                .csrf(csrf -> csrf.csrfTokenRepository(new DashboardCsrfTokens())
+                        .csrfTokenRequestHandler(csrfTokensAlsoInMultipartForms()))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(DASHBOARD_CSP))
@@ -212,13 +222,22 @@ public class SecurityConfiguration {
         headers.set(HttpHeaders.CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate");
     }
 
+    /**
+     * Where the page an anonymous visitor asked for is kept while they sign in: a cookie holding its path
+     * (only a local path is ever followed back), not the session, which anonymous visitors do not get. The login form's success handler and the code step ({@code TwoFactorLoginController}) read it.
+     */
+    public static ServerRequestCache savedRequests() {
+        return new SavedRequestCookie();
+    }
+
     /** The dashboard's sign-in: password, then code for users with two-factor sign-in. */
     @Bean
     public DashboardSignIn dashboardSignIn(ReactiveUserDetailsService users, PasswordEncoder passwordEncoder,
                                            LoginThrottle throttle, TwoFactorService twoFactor,
-                                           TwoStepSecurityContextRepository sessions, ObjectProvider<Clock> clock) {
+                                           TwoStepSecurityContextRepository sessions, UserSessions userSessions,
+                                           ObjectProvider<Clock> clock) {
         return new DashboardSignIn(passwordCheck(users, passwordEncoder), throttle, twoFactor, users, sessions,
-                clock.getIfUnique(Clock::systemUTC));
+                userSessions, clock.getIfUnique(Clock::systemUTC));
     }
 
     /** Sensitive pages' "confirm it's you". */
@@ -242,6 +261,7 @@ public class SecurityConfiguration {
     private static ServerAuthenticationSuccessHandler signedInOrSecondStep() {
         DefaultServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
         RedirectServerAuthenticationSuccessHandler signedIn = new RedirectServerAuthenticationSuccessHandler("/");
+        signedIn.setRequestCache(savedRequests());
         return (webFilterExchange, authentication) -> authentication instanceof PasswordVerified
                 ? redirects.sendRedirect(webFilterExchange.getExchange(), URI.create(SECOND_STEP))
                 : signedIn.onAuthenticationSuccess(webFilterExchange, authentication);
@@ -284,6 +304,33 @@ public class SecurityConfiguration {
         XorServerCsrfTokenRequestAttributeHandler handler = new XorServerCsrfTokenRequestAttributeHandler();
         handler.setTokenFromMultipartDataEnabled(true);
         return handler;
+    }
+
+    /**
+     * Spring's cookie request cache, except that the cookie is cleared only when the request brought one:
+     * Spring's clears it on every answer, a needless {@code Set-Cookie} on each dashboard page.
+     */
+    private static final class SavedRequestCookie implements ServerRequestCache {
+
+        /** Spring's name for it. */
+        private static final String COOKIE = "REDIRECT_URI";
+
+        private final CookieServerRequestCache cookies = new CookieServerRequestCache();
+
+        @Override
+        public Mono<Void> saveRequest(ServerWebExchange exchange) {
+            return cookies.saveRequest(exchange);
+        }
+
+        @Override
+        public Mono<URI> getRedirectUri(ServerWebExchange exchange) {
+            return cookies.getRedirectUri(exchange);
+        }
+
+        @Override
+        public Mono<ServerHttpRequest> removeMatchingRequest(ServerWebExchange exchange) {
+            return exchange.getRequest().getCookies().containsKey(COOKIE) ? cookies.removeMatchingRequest(exchange) : Mono.empty();
+        }
     }
 
     /** A user no password matches: its hash is of 32 random bytes nobody ever sees, made once on first use. */

@@ -46,7 +46,14 @@ public class SessionConfiguration {
     }
 
     @Bean
-    public TwoStepSecurityContextRepository dashboardSecurityContextRepository(ObjectProvider<Clock> clock) {
-        return new TwoStepSecurityContextRepository(clock.getIfUnique(Clock::systemUTC));
+    public TwoStepSecurityContextRepository dashboardSecurityContextRepository(ObjectProvider<Clock> clock,
+                                                                               UserSessions userSessions) {
+        return new TwoStepSecurityContextRepository(clock.getIfUnique(Clock::systemUTC), userSessions);
+    }
+
+    /** Which sessions a change of password, role or account has ended. */
+    @Bean
+    public UserSessions userSessions() {
+        return new UserSessions();
     }
 }

@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reauthenticationWindow how long after the password (and code) was last entered sensitive pages
  *     (two-factor settings, user management) stay open without asking again
  *     ({@code GATEHOUSE_SESSION_REAUTHENTICATION_WINDOW}); default 5 minutes
- * @param maxSessions sessions kept in memory at once, signed in or not
+ * @param maxSessions sessions kept in memory at once: sign-ins, finished or waiting for their code; anonymous
+ *     visitors get none ({@link DashboardCsrfTokens}), so they cannot fill it
  *     ({@code GATEHOUSE_SESSION_MAX_SESSIONS}); default 10,000. Sessions are not persisted: a restart
  *     signs everyone out.
  */

@@ -7,7 +7,8 @@ import org.springframework.web.server.WebSession;
 
 /**
  * What the dashboard keeps in a session besides Spring Security's context: when the user signed in,
- * last did something and last entered the password, and a half-finished two-factor sign-in.
+ * last did something and last entered the password, a half-finished two-factor sign-in, and how recent
+ * the checked password is ({@link UserSessions}).
  * {@link TwoStepSecurityContextRepository} writes them, {@link SessionTimeouts} and
  * {@link ReauthenticationService} read them.
  */
@@ -22,6 +23,11 @@ public final class SignInState {
     static final String CONFIRMED_AT = PREFIX + "confirmedAt";
     /** {@link Pending}: the password was right, the code is awaited. */
     static final String PENDING = PREFIX + "pending";
+    /**
+     * {@link Long}: {@link UserSessions#stamp()} when the password of this session's sign-in (full or
+     * pending) was checked; the session ends once the user's credentials change after that.
+     */
+    static final String CREDENTIALS_STAMP = PREFIX + "credentialsStamp";
 
     /** How long after the password the code may be entered; then the sign-in starts over. */
     public static final Duration PENDING_FOR = Duration.ofMinutes(5);

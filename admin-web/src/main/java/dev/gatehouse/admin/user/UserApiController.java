@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -89,15 +90,21 @@ public class UserApiController {
     }
 
     @PutMapping("/{id}")
-    public Mono<UserResponse> changeRole(@PathVariable long id, @RequestBody RoleRequest request, Principal principal) {
+    public Mono<UserResponse> changeRole(@PathVariable long id, @RequestBody RoleRequest request, Principal principal,
+                                         ServerWebExchange exchange) {
         return permissions.require(principal, Action.CHANGE, ObjectPermissions.USER, id)
-                .then(Mono.defer(() -> users.changeRole(id, request.role(), principal.getName()))).map(UserResponse::of);
+                .then(exchange.getSession())
+                .flatMap(session -> users.changeRole(id, request.role(), principal.getName(), session)).map(UserResponse::of);
     }
 
+    /** Also ends the user's dashboard sessions; a call made with the user's own session cookie keeps that one. */
     @PutMapping("/{id}/password")
-    public Mono<UserResponse> resetPassword(@PathVariable long id, @RequestBody PasswordRequest request, Principal principal) {
+    public Mono<UserResponse> resetPassword(@PathVariable long id, @RequestBody PasswordRequest request, Principal principal,
+                                            ServerWebExchange exchange) {
         return permissions.require(principal, Action.CHANGE, ObjectPermissions.USER, id)
-                .then(Mono.defer(() -> users.resetPassword(id, request.password(), principal.getName()))).map(UserResponse::of);
+                .then(exchange.getSession())
+                .flatMap(session -> users.resetPassword(id, request.password(), principal.getName(), session))
+                .map(UserResponse::of);
     }
 
     @DeleteMapping("/{id}")

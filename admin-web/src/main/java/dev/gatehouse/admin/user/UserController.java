@@ -101,8 +101,8 @@ public class UserController {
     @PostMapping("/{id}/role")
     public Mono<Rendering> changeRole(@PathVariable long id, ServerWebExchange exchange) {
         return require(exchange, Action.CHANGE, id)
-                .flatMap(actor -> exchange.getFormData()
-                        .flatMap(form -> users.changeRole(id, form.getFirst("role"), actor)))
+                .flatMap(actor -> Mono.zip(exchange.getFormData(), exchange.getSession())
+                        .flatMap(request -> users.changeRole(id, request.getT1().getFirst("role"), actor, request.getT2())))
                 .flatMap(user -> redirectToList(exchange, Flash.success("User " + user.email() + " is now "
                         + user.role().label() + ".")))
                 .onErrorResume(ConflictException.class, refused -> redirectToList(exchange, Flash.danger(refused.getMessage())))
@@ -124,7 +124,8 @@ public class UserController {
     public Mono<Rendering> resetPassword(@PathVariable long id, @ModelAttribute("passwordForm") PasswordForm form,
                                          BindingResult binding, Model model, ServerWebExchange exchange) {
         return require(exchange, Action.CHANGE, id)
-                .flatMap(actor -> users.resetPassword(id, form.getPassword(), actor))
+                .flatMap(actor -> exchange.getSession()
+                        .flatMap(session -> users.resetPassword(id, form.getPassword(), actor, session)))
                 .flatMap(user -> redirectToList(exchange, Flash.success("Password of " + user.email()
                         + " reset. Give them the new one over a safe channel.")))
                 .onErrorResume(ValidationException.class, rejected -> users.get(id).map(user -> {

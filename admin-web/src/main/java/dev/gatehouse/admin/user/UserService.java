@@ -7,6 +7,7 @@ import dev.gatehouse.admin.common.ConflictException;
 import dev.gatehouse.admin.common.FieldProblem;
 import dev.gatehouse.admin.common.NotFoundException;
 import dev.gatehouse.admin.common.ValidationException;
+import dev.gatehouse.admin.security.UserSessions;
 import dev.gatehouse.admin.setup.PasswordPolicy;
 import dev.gatehouse.admin.setup.SetupService;
 import dev.gatehouse.storage.user.TwoFactorRepository;
@@ -24,12 +25,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import org.springframework.web.server.WebSession;
 import reactor.core.publisher.Mono;
 
 /**
  * Users and their roles: list, add (email, initial password, role), change a role, reset a password, delete.
  * Every change is written to the audit log in its own transaction, and takes effect at once for sessions and
- * tokens already signed in ({@link CurrentRoles}).
+ * tokens already signed in ({@link CurrentRoles}). A password reset, a role change and a deletion also end the
+ * user's dashboard sessions ({@link UserSessions}): each must sign in again, with the new password; when users
+ * change their own password or role, the session they do it from stays signed in.
  *
  * <p>There is always an administrator: the last one can be neither demoted nor deleted, by anyone,
  * themselves included. Role changes and deletions are serialized by one lock, so two administrators demoting
@@ -45,16 +49,18 @@ public class UserService {
     private final PasswordEncoder passwordEncoder;
     private final AuditLog audit;
     private final CurrentRoles roles;
+    private final UserSessions sessions;
     /** Held while a write checks "is this the last administrator?" and acts on the answer. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
 
     public UserService(UserRepository users, TwoFactorRepository twoFactor, PasswordEncoder passwordEncoder, AuditLog audit,
-                       CurrentRoles roles) {
+                       CurrentRoles roles, UserSessions sessions) {
         this.users = Objects.requireNonNull(users, "users");
         this.twoFactor = Objects.requireNonNull(twoFactor, "twoFactor");
         this.passwordEncoder = Objects.requireNonNull(passwordEncoder, "passwordEncoder");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.roles = Objects.requireNonNull(roles, "roles");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     /** Every user, by email. */
@@ -110,13 +116,16 @@ public class UserService {
     }
 
     /**
-     * Gives the user another role; the same role again changes nothing.
+     * Gives the user another role and ends their sessions; the same role again changes nothing.
+     *
+     * @param current the session of the request making the change (null when there is none): kept signed in
+     *     when it is the user's own
      *
      * @throws ValidationException (as the Mono's error) on {@code role} for an unknown role
      * @throws ConflictException (as the Mono's error) on {@code role} when it would leave no administrator
      * @throws NotFoundException (as the Mono's error) for an unknown id
      */
-    public Mono<UserView> changeRole(long id, String roleText, String actor) {
+    public Mono<UserView> changeRole(long id, String roleText, String actor, WebSession current) {
         return withClientIp(clientIp -> {
             Role role = Role.parse(roleText).orElseThrow(() -> new ValidationException("role", roleProblem(roleText)));
             return locked(() -> {
@@ -132,6 +141,7 @@ public class UserService {
                         updated -> new AuditLog.Entry(actor, clientIp, AuditLog.UPDATE, AuditLog.USER, Long.toString(id),
                                 "user " + updated.email() + ": role " + before.label() + " → " + role.label()));
                 roles.roleChanged(changed.email(), role);
+                sessions.endSessions(changed.email(), current);
                 log.info("User {} changed from {} to {} by {}", changed.email(), before.label(), role.label(), actor);
                 return view(changed);
             });
@@ -139,12 +149,16 @@ public class UserService {
     }
 
     /**
-     * Sets a new password for the user (an administrator's reset; the user should change it after signing in).
+     * Sets a new password for the user (an administrator's reset; the user should change it after signing in)
+     * and ends their sessions.
+     *
+     * @param current the session of the request making the change (null when there is none): kept signed in
+     *     when it is the user's own
      *
      * @throws ValidationException (as the Mono's error) on {@code password}
      * @throws NotFoundException (as the Mono's error) for an unknown id
      */
-    public Mono<UserView> resetPassword(long id, String password, String actor) {
+    public Mono<UserView> resetPassword(long id, String password, String actor, WebSession current) {
         return withClientIp(clientIp -> {
             User user = require(id);
             PasswordPolicy.problem(password, user.email()).ifPresent(message -> {
@@ -159,13 +173,15 @@ public class UserService {
                     },
                     changed -> new AuditLog.Entry(actor, clientIp, AuditLog.RESET_PASSWORD, AuditLog.USER, Long.toString(id),
                             "user " + changed.email() + ": password reset"));
+            // after the commit: a sign-in that read the old hash before it is ended too
+            sessions.endSessions(user.email(), current);
             log.info("Password of {} reset by {}", user.email(), actor);
             return view(require(id));
         });
     }
 
     /**
-     * Deletes the user and their API tokens; their sessions lose every right at once.
+     * Deletes the user and their API tokens; their sessions end, also the one making the change if it is theirs.
      *
      * @throws ConflictException (as the Mono's error) on {@code id} for the last administrator
      * @throws NotFoundException (as the Mono's error) for an unknown id
@@ -185,6 +201,7 @@ public class UserService {
                     deleted -> new AuditLog.Entry(actor, clientIp, AuditLog.DELETE, AuditLog.USER, Long.toString(id),
                             "deleted user " + deleted.email() + " (role " + role(deleted).label() + ")"));
             roles.userDeleted(user.email());
+            sessions.endSessions(user.email(), null);
             log.info("User {} deleted by {}", user.email(), actor);
             return null;
         })).then();

@@ -497,18 +497,20 @@ class CertificateControllerTest {
         EntityExchangeResult<String> page = signedIn().get().uri("/certificates/new").exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult();
         String token = Html.attribute(Html.control(page.getResponseBody(), "_csrf"), "value");
-        String session = session(page);
+        // mockUser() signs in without a session: the token is kept in the CSRF cookie, as for anonymous pages
+        ResponseCookie csrfCookie = page.getResponseCookies().getFirst("CSRF-TOKEN");
+        assertThat(csrfCookie).as("the CSRF cookie").isNotNull();
 
         MultipartBodyBuilder form = form("", CertificateForm.PEM);
         form.part("certificate", CHAIN_PEM);
         form.part("privateKey", KEY_PEM);
-        signedIn().post().uri("/certificates/check").cookie("SESSION", session)
+        signedIn().post().uri("/certificates/check").cookie(csrfCookie.getName(), csrfCookie.getValue())
                 .body(BodyInserters.fromMultipartData(form.build())).exchange()
                 .expectStatus().isForbidden();
         verify(certificates, never()).inspect(any());
 
         form.part("_csrf", token);
-        String html = signedIn().post().uri("/certificates/check").cookie("SESSION", session)
+        String html = signedIn().post().uri("/certificates/check").cookie(csrfCookie.getName(), csrfCookie.getValue())
                 .body(BodyInserters.fromMultipartData(form.build())).exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(html).contains("id=\"check-details\"");

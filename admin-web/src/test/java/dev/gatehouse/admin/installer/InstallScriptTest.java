@@ -51,6 +51,8 @@ class InstallScriptTest {
                 .contains("GATEHOUSE_HTTP_PORT=80")
                 .contains("GATEHOUSE_ADMIN_PORT=8081")
                 .contains("GATEHOUSE_DATA_DIR=/var/lib/gatehouse")
+                .contains("#GATEHOUSE_ADMIN_ALLOWED_NETWORKS=", "#GATEHOUSE_ADMIN_TLS_CERTIFICATE=",
+                        "#GATEHOUSE_ADMIN_TLS_PRIVATE_KEY=")
                 .contains("JAVA_OPTS=" + Files.readString(SCRIPT.resolveSibling("jvm-options")).strip())
                 .doesNotContain("GATEHOUSE_ADMIN_PASSWORD=secret");
     }

@@ -20,16 +20,19 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * One browser's view of the dashboard: it keeps the session cookie the way a browser does (replaced by
- * each {@code Set-Cookie: SESSION=...}, dropped by an expired one), follows no redirect, and posts forms
- * with the CSRF token of the page they are on. For running-app tests of sign-in and sessions.
+ * One browser's view of the dashboard: it keeps the session cookie and the anonymous pages' CSRF cookie the
+ * way a browser does (replaced by each {@code Set-Cookie}, dropped by an expired one), follows no redirect,
+ * and posts forms with the CSRF token of the page they are on. For running-app tests of sign-in and sessions.
  */
 final class BrowserSession {
 
     static final String COOKIE = "SESSION";
+    /** Where anonymous pages (login, code step) keep their CSRF token. */
+    static final String CSRF_COOKIE = "CSRF-TOKEN";
 
     private final WebTestClient client;
     private String session;
+    private String csrfCookie;
 
     BrowserSession(WebTestClient client) {
         this.client = client;
@@ -56,6 +59,11 @@ final class BrowserSession {
     /** The session cookie's value now; null when the browser has none. */
     String session() {
         return session;
+    }
+
+    /** The anonymous pages' CSRF cookie now; null when the browser has none. */
+    String csrfCookie() {
+        return csrfCookie;
     }
 
     /** Replaces the cookie, as an attacker replaying a stolen or planted one would. */
@@ -108,22 +116,38 @@ final class BrowserSession {
 
     /** The raw {@code Set-Cookie} header for the session cookie, or null. */
     static String sessionSetCookie(EntityExchangeResult<?> answer) {
+        return setCookie(answer, COOKIE);
+    }
+
+    /** The raw {@code Set-Cookie} header for cookie {@code name}, or null. */
+    static String setCookie(EntityExchangeResult<?> answer, String name) {
         List<String> headers = answer.getResponseHeaders().getOrEmpty(HttpHeaders.SET_COOKIE);
-        return headers.stream().filter(header -> header.startsWith(COOKIE + "=")).findFirst().orElse(null);
+        return headers.stream().filter(header -> header.startsWith(name + "=")).findFirst().orElse(null);
     }
 
     private void addSession(MultiValueMap<String, String> cookies) {
         if (session != null) {
             cookies.add(COOKIE, session);
         }
+        if (csrfCookie != null) {
+            cookies.add(CSRF_COOKIE, csrfCookie);
+        }
     }
 
     private EntityExchangeResult<String> remember(EntityExchangeResult<String> answer) {
-        List<ResponseCookie> set = answer.getResponseCookies().get(COOKIE);
-        if (set != null && !set.isEmpty()) {
-            ResponseCookie cookie = set.get(set.size() - 1);
-            session = cookie.getMaxAge().isZero() || cookie.getValue().isEmpty() ? null : cookie.getValue();
+        if (answer.getResponseCookies().containsKey(COOKIE)) {
+            session = remembered(answer, COOKIE);
+        }
+        if (answer.getResponseCookies().containsKey(CSRF_COOKIE)) {
+            csrfCookie = remembered(answer, CSRF_COOKIE);
         }
         return answer;
+    }
+
+    /** The last value set for cookie {@code name}; null when it was cleared. */
+    private static String remembered(EntityExchangeResult<String> answer, String name) {
+        List<ResponseCookie> set = answer.getResponseCookies().get(name);
+        ResponseCookie cookie = set.get(set.size() - 1);
+        return cookie.getMaxAge().isZero() || cookie.getValue().isEmpty() ? null : cookie.getValue();
     }
 }

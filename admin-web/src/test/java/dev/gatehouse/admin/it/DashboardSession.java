@@ -32,7 +32,10 @@ final class DashboardSession {
         this.session = session;
     }
 
-    /** Posts the login form; returns where it sent the browser and the session cookie it set, if any. */
+    /**
+     * Posts the login form (with the CSRF token of the login page and its cookie: anonymous visitors have no
+     * session); returns where it sent the browser and the session cookie it set, if any.
+     */
     static EntityExchangeResult<byte[]> postLogin(WebTestClient browser, String email, String password) {
         EntityExchangeResult<String> loginPage = browser.get().uri("/login").exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult();
@@ -40,7 +43,7 @@ final class DashboardSession {
         form.add("username", email);
         form.add("password", password);
         form.add("_csrf", csrf(loginPage.getResponseBody()));
-        return browser.post().uri("/login").cookie("SESSION", cookie(loginPage, "SESSION"))
+        return browser.post().uri("/login").cookie(BrowserSession.CSRF_COOKIE, cookie(loginPage, BrowserSession.CSRF_COOKIE))
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData(form)).exchange()
                 .expectStatus().isFound()

@@ -181,27 +181,34 @@ class LifecycleTest {
         }
     }
 
-    /** The session login of the dashboard: CSRF token from the login page, session cookie, logout. */
+    /**
+     * The session login of the dashboard: CSRF token from the login page with its cookie (no session before the
+     * sign-in), session cookie, logout.
+     */
     private static void signInAndOut(WebTestClient browser) {
         EntityExchangeResult<String> loginPage = browser.get().uri("/login").exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult();
-        String session = cookie(loginPage, "SESSION");
+        assertThat(loginPage.getResponseCookies()).as("no session for an anonymous visitor").doesNotContainKey("SESSION");
+        String csrfCookie = cookie(loginPage, BrowserSession.CSRF_COOKIE);
         String csrf = hiddenCsrf(loginPage.getResponseBody());
 
-        browser.post().uri("/login").cookie("SESSION", session).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+        browser.post().uri("/login").cookie(BrowserSession.CSRF_COOKIE, csrfCookie).contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData(form(ADMIN, ADMIN_PASSWORD, null))).exchange()
                 .expectStatus().isForbidden();
-        browser.post().uri("/login").cookie("SESSION", session).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+        // the token without its cookie
+        browser.post().uri("/login").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(form(ADMIN, ADMIN_PASSWORD, csrf))).exchange()
+                .expectStatus().isForbidden();
+        browser.post().uri("/login").cookie(BrowserSession.CSRF_COOKIE, csrfCookie).contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData(form(ADMIN, "wrong-password-123", csrf))).exchange()
                 .expectStatus().isFound().expectHeader().valueEquals(HttpHeaders.LOCATION, "/login?error");
 
-        EntityExchangeResult<byte[]> signedIn = browser.post().uri("/login").cookie("SESSION", session)
+        EntityExchangeResult<byte[]> signedIn = browser.post().uri("/login").cookie(BrowserSession.CSRF_COOKIE, csrfCookie)
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData(form(ADMIN.toUpperCase(), ADMIN_PASSWORD, csrf))).exchange()
                 .expectStatus().isFound().expectHeader().valueEquals(HttpHeaders.LOCATION, "/")
                 .expectBody().returnResult();
         String signedInSession = cookie(signedIn, "SESSION");
-        assertThat(signedInSession).as("a new session id after sign-in").isNotEqualTo(session);
 
         EntityExchangeResult<String> dashboard = browser.get().uri("/").cookie("SESSION", signedInSession).exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult();

@@ -286,7 +286,7 @@ class RolesApiTest {
     }
 
     @Test
-    void aRoleChangeCountsAtOnceForSessionsAndTokensAlreadySignedIn() {
+    void aRoleChangeCountsAtOnceForTokensAndEndsTheSessions() {
         String email = "demoted@example.test";
         long id = AdminApi.id(admin.create("/api/v1/users",
                 "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\",\"role\":\"administrator\"}"));
@@ -298,16 +298,19 @@ class RolesApiTest {
 
         admin.put("/api/v1/users/" + id, "{\"role\":\"viewer\"}").expectStatus().isOk();
 
-        assertThat(session.status("/users")).isEqualTo(FORBIDDEN);
-        assertThat(session.status("/sites")).isEqualTo(200);
-        session.submit("/", "/sites", new LinkedMultiValueMap<>()).expectStatus().isForbidden();
+        assertThat(session.status("/users")).as("a role change ends the user's sessions: back to the login page")
+                .isEqualTo(302);
         tokenApi.get("/api/v1/users").expectStatus().isForbidden();
         tokenApi.get("/api/v1/sites").expectStatus().isOk();
         tokenApi.post("/api/v1/sites", "{}").expectStatus().isForbidden();
+        DashboardSession again = DashboardSession.signIn(gatehouse.browser(), email, PASSWORD);
+        assertThat(again.status("/users")).isEqualTo(FORBIDDEN);
+        assertThat(again.status("/sites")).isEqualTo(200);
+        again.submit("/", "/sites", new LinkedMultiValueMap<>()).expectStatus().isForbidden();
 
         admin.delete("/api/v1/users/" + id).expectStatus().isNoContent();
 
-        assertThat(session.status("/sites")).isEqualTo(FORBIDDEN);
+        assertThat(again.status("/sites")).as("deleting the user ends their sessions").isEqualTo(302);
         assertThat(tokenApi.get("/api/v1/sites").returnResult(String.class).getStatus().value()).isIn(401, 403);
         gatehouse.api(email, PASSWORD).get("/api/v1/status").expectStatus().isUnauthorized();
     }

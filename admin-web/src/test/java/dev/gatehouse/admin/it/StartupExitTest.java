@@ -66,6 +66,28 @@ class StartupExitTest {
         }
     }
 
+    @Test
+    void aBadAllowedNetworkNamesTheEntry(@TempDir Path dir) throws Exception {
+        Exit exit = runMain(Map.of("GATEHOUSE_DATA_DIR", dir.resolve("data").toString(),
+                "GATEHOUSE_ADMIN_ALLOWED_NETWORKS", "192.168.1.0/24,10.0.0.0/33"));
+        assertThat(exit.status()).isEqualTo(GatehouseApplication.EXIT_CANNOT_START);
+        assertThat(exit.lastLine()).startsWith("Gatehouse cannot start: ")
+                .endsWith("gatehouse.admin.allowed-networks: '10.0.0.0/33' has prefix /33; use 0-32");
+        assertThat(exit.output()).as("no stack trace for an operator error").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMissingDashboardCertificateNamesTheFile(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("admin.key"), "not used");
+        Exit exit = runMain(Map.of("GATEHOUSE_DATA_DIR", dir.resolve("data").toString(),
+                "GATEHOUSE_ADMIN_TLS_CERTIFICATE", dir.resolve("missing.crt").toString(),
+                "GATEHOUSE_ADMIN_TLS_PRIVATE_KEY", key.toString()));
+        assertThat(exit.status()).isEqualTo(GatehouseApplication.EXIT_CANNOT_START);
+        assertThat(exit.lastLine()).isEqualTo("Gatehouse cannot start: the dashboard's TLS certificate file "
+                + dir.resolve("missing.crt") + " (gatehouse.admin.tls.certificate (GATEHOUSE_ADMIN_TLS_CERTIFICATE)) does not exist");
+        assertThat(exit.output()).as("no stack trace for an operator error").doesNotContain("\tat ");
+    }
+
     /** Runs {@code GatehouseApplication.main} in a new JVM with this test's class path. */
     private static Exit runMain(Map<String, String> environment) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

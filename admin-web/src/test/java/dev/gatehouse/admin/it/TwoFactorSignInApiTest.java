@@ -71,16 +71,20 @@ class TwoFactorSignInApiTest {
 
     @Test
     void signingInGivesTheSessionANewIdInAnHttpOnlySameSiteCookie() {
+        // an attacker's own session id, planted in the victim's browser before the victim signs in
+        String attackersAccount = newUser();
+        accounts.create(attackersAccount, "VIEWER");
+        String planted = accounts.signedIn(attackersAccount).session();
         BrowserSession browser = BrowserSession.of(gatehouse);
         EntityExchangeResult<String> loginPage = browser.get("/login");
-        String planted = browser.session();
-        assertThat(planted).as("the login page's session (it holds the CSRF token)").isNotNull();
-        assertHardened(BrowserSession.sessionSetCookie(loginPage));
+        assertThat(browser.session()).as("no session for an anonymous visitor").isNull();
+        assertHardened(BrowserSession.setCookie(loginPage, BrowserSession.CSRF_COOKIE), "strict");
+        browser.useSession(planted);
 
         EntityExchangeResult<String> signedIn = browser.signInWithPassword(ADMIN, TwoFactorAccounts.PASSWORD);
 
         assertThat(BrowserSession.location(signedIn)).isEqualTo("/");
-        assertHardened(BrowserSession.sessionSetCookie(signedIn));
+        assertHardened(BrowserSession.sessionSetCookie(signedIn), "lax");
         assertThat(browser.session()).isNotNull().isNotEqualTo(planted);
         assertThat(browser.get("/").getStatus()).isEqualTo(HttpStatus.OK);
         BrowserSession attacker = BrowserSession.of(gatehouse);
@@ -88,10 +92,10 @@ class TwoFactorSignInApiTest {
         assertThat(BrowserSession.location(attacker.get("/"))).as("the id planted before the sign-in").endsWith("/login");
     }
 
-    private static void assertHardened(String setCookie) {
-        assertThat(setCookie).as("Set-Cookie of the session").isNotNull();
+    private static void assertHardened(String setCookie, String sameSite) {
+        assertThat(setCookie).as("Set-Cookie").isNotNull();
         String attributes = setCookie.toLowerCase(Locale.ROOT);
-        assertThat(attributes).contains("; httponly", "; samesite=lax", "; path=/")
+        assertThat(attributes).contains("; httponly", "; samesite=" + sameSite, "; path=/")
                 .as("plain HTTP: a Secure cookie would never come back").doesNotContain("; secure")
                 .doesNotContain("domain=", "max-age", "expires");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -162,19 +163,19 @@ class UserControllerTest {
 
     @Test
     void changingARoleRedirectsWithAFlash() {
-        when(users.changeRole(2, "viewer", ADMIN)).thenReturn(Mono.just(new UserView(2, "bob@example.test", Role.VIEWER, CREATED, null, false)));
+        when(users.changeRole(eq(2L), eq("viewer"), eq(ADMIN), any())).thenReturn(Mono.just(new UserView(2, "bob@example.test", Role.VIEWER, CREATED, null, false)));
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         form.add("role", "viewer");
 
         String page = followFlash(post("/users/2/role", form));
 
-        verify(users).changeRole(2, "viewer", ADMIN);
+        verify(users).changeRole(eq(2L), eq("viewer"), eq(ADMIN), any());
         assertThat(Html.flash(page)).isEqualTo("User bob@example.test is now viewer.");
     }
 
     @Test
     void demotingTheLastAdministratorIsRefusedWithTheReason() {
-        when(users.changeRole(1, "operator", ADMIN)).thenReturn(Mono.error(new ConflictException("role",
+        when(users.changeRole(eq(1L), eq("operator"), eq(ADMIN), any())).thenReturn(Mono.error(new ConflictException("role",
                 "you are the last administrator: make another user an administrator before you demote yourself")));
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         form.add("role", "operator");
@@ -209,9 +210,9 @@ class UserControllerTest {
     @Test
     void resettingAPasswordTakesTheNewOneAndNeverShowsIt() {
         assertThat(get("/users/2/password")).contains("id=\"password-form\"", "action=\"/users/2/password\"");
-        when(users.resetPassword(2, "short", ADMIN)).thenReturn(Mono.error(new ValidationException("password",
+        when(users.resetPassword(eq(2L), eq("short"), eq(ADMIN), any())).thenReturn(Mono.error(new ValidationException("password",
                 "password must be at least 12 characters, was 5")));
-        when(users.resetPassword(2, PASSWORD, ADMIN)).thenReturn(Mono.just(BOB));
+        when(users.resetPassword(eq(2L), eq(PASSWORD), eq(ADMIN), any())).thenReturn(Mono.just(BOB));
         MultiValueMap<String, String> tooShort = new LinkedMultiValueMap<>();
         tooShort.add("password", "short");
         MultiValueMap<String, String> good = new LinkedMultiValueMap<>();

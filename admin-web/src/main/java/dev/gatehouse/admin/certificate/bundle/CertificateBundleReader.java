@@ -699,7 +699,7 @@ public final class CertificateBundleReader {
      * exponent when the key has it); everything else signs random bytes and verifies them, which works
      * for any signature algorithm without curve arithmetic of our own.
      */
-    static boolean belongsTo(PrivateKey key, PublicKey publicKey) {
+    public static boolean belongsTo(PrivateKey key, PublicKey publicKey) {
         if (key instanceof RSAKey rsaKey || publicKey instanceof RSAKey) {
             if (!(key instanceof RSAKey privateRsa) || !(publicKey instanceof RSAPublicKey publicRsa)) {
                 return false;
