@@ -10,7 +10,7 @@
 # Usage:
 #   bench/compare.sh [--duration S] [--warmup S] [--native-warmup S] [--connections N]
 #                    [--streams N] [--pin PROXY_CPUS:LOAD_CPUS] [--only LIST]
-#                    [--jvm-opts "FLAGS"] [--jar PATH] [--build] [--record] [--keep]
+#                    [--jvm-opts "FLAGS"] [--jar PATH] [--build] [--record] [--keep] [--no-reference-again]
 #                    [--large-body [--large-size MiB]] [--tls [--tls-key rsa|ec]]
 #
 #   --duration S       measured seconds per run (default 10)
@@ -31,6 +31,8 @@
 #   --jar PATH         the appliance jar (default admin-web/target/gatehouse.jar)
 #   --build            run `mvn -B -q -DskipTests package` first (done anyway when the jar is missing)
 #   --record           append a dated copy of the table and the machine to bench/results.md
+#   --no-reference-again  skip the second nginx run after the others ("nginx (2)", its ratio to
+#                      the first shows the machine's drift during the run)
 #   --keep             keep the temp directory (configs, logs, raw wrk/h2load output)
 #   --large-body       instead of wrk/h2load: through each proxy, downloads (GET /large, a sparse
 #                      file the backend serves with sendfile) and uploads (POST of the same size,
@@ -69,7 +71,7 @@ DURATION=10; WARMUP=15; NATIVE_WARMUP=3; SETTLE=3; CONNS=64; STREAMS=10; PIN="0:
 IDLE_WAIT=20
 GH_IDLE_RSS=""
 ONLY="direct,nginx,haproxy,gatehouse"; JVM_OPTS="$(cat "$REPO/installer/jvm-options")"
-JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0
+JAR="admin-web/target/gatehouse.jar"; BUILD=0; RECORD=0; KEEP=0; REFERENCE_AGAIN=1
 HOST_HDR="bench.local"
 LARGE=0; LARGE_MIB=1024; LARGE_WARM=2; LARGE_REPEAT=3; TLS=0; TLS_KEY=rsa
 ARGS_TEXT="$*"
@@ -88,6 +90,7 @@ while [ $# -gt 0 ]; do
     --jar) need_value "$@"; JAR="$2"; shift 2;;
     --build) BUILD=1; shift;;
     --record) RECORD=1; shift;;
+    --no-reference-again) REFERENCE_AGAIN=0; shift;;
     --keep) KEEP=1; shift;;
     --large-body) LARGE=1; shift;;
     --large-size) need_value "$@"; LARGE_MIB="$2"; shift 2;;
@@ -459,8 +462,11 @@ if wants direct; then
 fi
 
 # ---------------------------------------------------------------- nginx
-if wants nginx; then
-  echo "nginx" >&2
+# run_nginx LABEL: nginx as the reference proxy. It runs first and, with --no-reference-again
+# not given, once more after the others ("nginx (2)"): this machine's speed drifts by 10-20 %
+# over minutes, and the second row's ratio to the first shows how much of a ratio is drift.
+run_nginx() {
+  echo "$1" >&2
   free_port NG_PORT; free_port NG_H2_PORT
   NG_H2_LISTEN=""; [ "$NGINX_H2" = 1 ] && NG_H2_LISTEN="listen 127.0.0.1:$NG_H2_PORT http2 backlog=4096;"
   free_port NG_TLS_PORT
@@ -486,16 +492,17 @@ CONF
   start nginx "$PROXY_CPUS" nginx -e "$WORK/nginx.err" -p "$WORK" -c "$WORK/nginx.conf"
   NG_PID=$LAST_PID
   if wait_port "$NG_PORT" "$NG_PID" 10 && check_proxy "$NG_PORT"; then
-    if [ "$TLS" = 1 ]; then check_tls "$NG_TLS_PORT" && run_tls nginx "$NG_TLS_PORT" "$NG_PID" "$NATIVE_WARMUP"
-    elif [ "$LARGE" = 1 ]; then run_large nginx "$NG_PORT" "$NG_PID"; else
-    run_wrk nginx "$NG_PORT" "$NG_PID" "$NATIVE_WARMUP"
-    run_h2load nginx "$NG_H2_PORT" "$NG_PID" "$NATIVE_WARMUP"
+    if [ "$TLS" = 1 ]; then check_tls "$NG_TLS_PORT" && run_tls "$1" "$NG_TLS_PORT" "$NG_PID" "$NATIVE_WARMUP"
+    elif [ "$LARGE" = 1 ]; then run_large "$1" "$NG_PORT" "$NG_PID"; else
+    run_wrk "$1" "$NG_PORT" "$NG_PID" "$NATIVE_WARMUP"
+    run_h2load "$1" "$NG_H2_PORT" "$NG_PID" "$NATIVE_WARMUP"
     fi
   else
-    fail_row nginx "did not start or answer; see $WORK/nginx.err (--keep)"
+    fail_row "$1" "did not start or answer; see $WORK/nginx.err (--keep)"
   fi
   stop_pid "$NG_PID"; forget_pid "$NG_PID"
-fi
+}
+if wants nginx; then run_nginx nginx; fi
 
 # ---------------------------------------------------------------- HAProxy
 if wants haproxy; then
@@ -569,6 +576,8 @@ if wants gatehouse; then
   if ! kill -0 "$GH_PID" 2>/dev/null; then GH_NOTE="the appliance exited during the run"; fi
   stop_pid "$GH_PID"; forget_pid "$GH_PID"
 fi
+
+if wants nginx && [ "$REFERENCE_AGAIN" = 1 ] && { wants haproxy || wants gatehouse; }; then run_nginx "nginx (2)"; fi
 
 # ---------------------------------------------------------------- the table
 declare -A BASE
