@@ -6,16 +6,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import static dev.gatehouse.engine.RawHttp2.*;
 import static dev.gatehouse.engine.Snapshots.backend;
 import static dev.gatehouse.engine.Snapshots.site;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,15 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class Http2FloodTest {
 
-    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int DATA = 0;
-    private static final int HEADERS = 1;
-    private static final int RST_STREAM = 3;
-    private static final int SETTINGS = 4;
-    private static final int PING = 6;
-    private static final int CONTINUATION = 9;
-    private static final int END_STREAM = 0x1;
-    private static final int END_HEADERS = 0x4;
 
     private static TestOrigin origin;
     private static ProxyEngine engine;
@@ -86,7 +76,7 @@ class Http2FloodTest {
         try (H2 connection = H2.open()) {
             int sent = 0;
             for (int stream = 1; stream < 20_000 && connection.writable(); stream += 2) {
-                connection.frame(HEADERS, END_HEADERS | END_STREAM, stream, getRequestBlock());
+                connection.frame(HEADERS, END_HEADERS | END_STREAM, stream, request("GET", "/"));
                 connection.frame(RST_STREAM, 0, stream, new byte[] {0, 0, 0, 8});
                 sent++;
             }
@@ -101,7 +91,7 @@ class Http2FloodTest {
     @Test
     void aContinuationFloodWithoutEndHeadersIsCutOff() throws IOException {
         try (H2 connection = H2.open()) {
-            connection.frame(HEADERS, END_STREAM, 1, getRequestBlock());
+            connection.frame(HEADERS, END_STREAM, 1, request("GET", "/"));
             int sent = 0;
             while (sent < 200_000 && connection.writable()) {
                 connection.frame(CONTINUATION, 0, 1, new byte[0]);
@@ -115,7 +105,7 @@ class Http2FloodTest {
     @Test
     void emptyDataFramesAreCutOff() throws IOException {
         try (H2 connection = H2.open()) {
-            connection.frame(HEADERS, END_HEADERS, 1, postRequestBlock());
+            connection.frame(HEADERS, END_HEADERS, 1, request("POST", "/"));
             int sent = 0;
             while (sent < 100_000 && connection.writable()) {
                 connection.frame(DATA, 0, 1, new byte[0]);
@@ -142,28 +132,6 @@ class Http2FloodTest {
                         type == PING ? "PING" : "SETTINGS", sent);
             }
         }
-    }
-
-    /** HPACK for GET / with :authority a.test: static-table indexes and one literal. */
-    private static byte[] getRequestBlock() {
-        return block((byte) 0x82);
-    }
-
-    /** The same for a POST (:method POST is static index 3). */
-    private static byte[] postRequestBlock() {
-        return block((byte) 0x83);
-    }
-
-    private static byte[] block(byte method) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(method);
-        out.write(0x86); // :scheme http
-        out.write(0x84); // :path /
-        out.write(0x01); // :authority, literal without indexing, name index 1
-        byte[] host = "a.test".getBytes(StandardCharsets.US_ASCII);
-        out.write(host.length);
-        out.writeBytes(host);
-        return out.toByteArray();
     }
 
     /** A raw cleartext HTTP/2 connection: frames out, a reader thread looking for GOAWAY and the close. */
@@ -231,17 +199,7 @@ class Http2FloodTest {
             if (failed) {
                 return;
             }
-            byte[] frame = new byte[9 + payload.length];
-            frame[0] = (byte) (payload.length >>> 16);
-            frame[1] = (byte) (payload.length >>> 8);
-            frame[2] = (byte) payload.length;
-            frame[3] = (byte) type;
-            frame[4] = (byte) flags;
-            frame[5] = (byte) (stream >>> 24);
-            frame[6] = (byte) (stream >>> 16);
-            frame[7] = (byte) (stream >>> 8);
-            frame[8] = (byte) stream;
-            System.arraycopy(payload, 0, frame, 9, payload.length);
+            byte[] frame = RawHttp2.frame(type, flags, stream, payload);
             try {
                 out.write(frame);
             } catch (IOException e) {

@@ -11,19 +11,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.gatehouse.engine.RawHttp2.*;
 import static dev.gatehouse.engine.Snapshots.backend;
 import static dev.gatehouse.engine.Snapshots.site;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,16 +38,6 @@ class Http2SlowClientTest {
 
     private static final ListenerPolicy SHORT = new ListenerPolicy(List.of())
             .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(600), 1000, Duration.ofSeconds(1));
-    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int DATA = 0;
-    private static final int HEADERS = 1;
-    private static final int RST_STREAM = 3;
-    private static final int SETTINGS = 4;
-    private static final int GOAWAY = 7;
-    private static final int WINDOW_UPDATE = 8;
-    private static final int END_STREAM = 0x1;
-    private static final int END_HEADERS = 0x4;
-    private static final int ACK = 0x1;
 
     private static TestOrigin origin;
     private static ProxyEngine engine;
@@ -157,23 +146,6 @@ class Http2SlowClientTest {
         }
     }
 
-    private static byte[] request(String method, String path) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        literal(out, 2, method);   // :method
-        out.write(0x86);            // :scheme http
-        literal(out, 4, path);     // :path
-        literal(out, 1, "a.test"); // :authority
-        return out.toByteArray();
-    }
-
-    /** HPACK literal header field without indexing, name from the static table. */
-    private static void literal(ByteArrayOutputStream out, int nameIndex, String value) {
-        out.write(nameIndex);
-        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
-        out.write(bytes.length);
-        out.writeBytes(bytes);
-    }
-
     private record Frame(int type, int flags, int stream, int length, Http2Headers headers) { }
 
     /** A raw cleartext HTTP/2 connection; a reader thread decodes what the server sends into {@link #frames}. */
@@ -190,8 +162,8 @@ class Http2SlowClientTest {
             // Preface and SETTINGS before the reader starts: it acknowledges the server's SETTINGS,
             // which must not reach the server before our preface.
             out.write(PREFACE);
-            frame(SETTINGS, 0, 0, new byte[] {0, 4, (byte) (initialWindow >>> 24), (byte) (initialWindow >>> 16),
-                    (byte) (initialWindow >>> 8), (byte) initialWindow});
+            byte[] value = int32(initialWindow);
+            frame(SETTINGS, 0, 0, new byte[] {0, 4, value[0], value[1], value[2], value[3]}); // SETTINGS_INITIAL_WINDOW_SIZE
             Thread reader = new Thread(this::read, "h2-slow-reader");
             reader.setDaemon(true);
             reader.start();
@@ -238,24 +210,12 @@ class Http2SlowClientTest {
         }
 
         synchronized void frame(int type, int flags, int stream, byte[] payload) throws IOException {
-            byte[] frame = new byte[9 + payload.length];
-            frame[0] = (byte) (payload.length >>> 16);
-            frame[1] = (byte) (payload.length >>> 8);
-            frame[2] = (byte) payload.length;
-            frame[3] = (byte) type;
-            frame[4] = (byte) flags;
-            frame[5] = (byte) (stream >>> 24);
-            frame[6] = (byte) (stream >>> 16);
-            frame[7] = (byte) (stream >>> 8);
-            frame[8] = (byte) stream;
-            System.arraycopy(payload, 0, frame, 9, payload.length);
-            out.write(frame);
+            out.write(RawHttp2.frame(type, flags, stream, payload));
             out.flush();
         }
 
         void windowUpdate(int stream, int increment) throws IOException {
-            frame(WINDOW_UPDATE, 0, stream, new byte[] {(byte) (increment >>> 24), (byte) (increment >>> 16),
-                    (byte) (increment >>> 8), (byte) increment});
+            frame(WINDOW_UPDATE, 0, stream, int32(increment));
         }
 
         Frame next() throws InterruptedException {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The headers of one proxied HTTP/1.1 message: names and values side by side in one array, looked up
@@ -106,15 +107,7 @@ final class CompactHttpHeaders extends HttpHeaders {
 
     @Override
     public Integer getInt(CharSequence name) {
-        int i = indexOf(name, 0);
-        if (i < 0) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(entries[i + 1].toString());
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return parsed(name, Integer::valueOf);
     }
 
     @Override
@@ -125,12 +118,17 @@ final class CompactHttpHeaders extends HttpHeaders {
 
     @Override
     public Short getShort(CharSequence name) {
-        int i = indexOf(name, 0);
-        if (i < 0) {
+        return parsed(name, Short::valueOf);
+    }
+
+    /** The first value of {@code name} parsed; null when absent or not a number (as Netty's headers). */
+    private <T> T parsed(CharSequence name, Function<String, T> parser) {
+        String value = get(name);
+        if (value == null) {
             return null;
         }
         try {
-            return Short.parseShort(entries[i + 1].toString());
+            return parser.apply(value);
         } catch (NumberFormatException e) {
             return null;
         }
