@@ -558,13 +558,20 @@ final class CompactHttpHeaders extends HttpHeaders {
         }
     }
 
+    /** Writes {@code headers} when they are {@link CompactHttpHeaders}; false (nothing written) otherwise. */
+    private static boolean encodeIfCompact(HttpHeaders headers, ByteBuf buf) {
+        if (headers instanceof CompactHttpHeaders compact) {
+            compact.encode(buf);
+            return true;
+        }
+        return false;
+    }
+
     /** Netty's response encoder, writing {@link CompactHttpHeaders} without iterating entry objects. */
     static final class ResponseEncoder extends HttpResponseEncoder {
         @Override
         protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-            if (headers instanceof CompactHttpHeaders compact) {
-                compact.encode(buf);
-            } else {
+            if (!encodeIfCompact(headers, buf)) {
                 super.encodeHeaders(headers, buf);
             }
         }
@@ -574,9 +581,7 @@ final class CompactHttpHeaders extends HttpHeaders {
     static final class RequestEncoder extends HttpRequestEncoder {
         @Override
         protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-            if (headers instanceof CompactHttpHeaders compact) {
-                compact.encode(buf);
-            } else {
+            if (!encodeIfCompact(headers, buf)) {
                 super.encodeHeaders(headers, buf);
             }
         }
