@@ -306,6 +306,15 @@ heap_after_gc_mb() { # PID
     END { if (total > 0) printf "%.1f", total / 1024; else print "-" }'
 }
 
+# "YGC EC EU" of a JVM (young collections so far, eden capacity and use in KB), empty without jstat:
+# two samples give the bytes allocated between them (young collections x eden + the eden's growth),
+# the figure that sets how often the young generation is collected under load.
+eden_sample() { # PID
+  command -v jstat >/dev/null || return 0
+  jstat -gc "$1" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i }
+    NR == 2 && h["YGC"] { print $h["YGC"], $h["EC"], $h["EU"] }'
+}
+
 run_wrk() { # LABEL PORT PID WARMUP
   local label="$1" port="$2" pid="$3" warm="$4" out="$WORK/$1.wrk" rps p50 p99 notes rss conns heap_before=""
   local url="http://127.0.0.1:$port/"
@@ -315,14 +324,20 @@ run_wrk() { # LABEL PORT PID WARMUP
     # interpreter (deoptimised on the close path); a short second pass lets them compile again.
     timeout 40 taskset -c "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${SETTLE}s" -H "Host: $HOST_HDR" "$url" >/dev/null 2>&1 || true
   fi
-  if [ "$label" = gatehouse ]; then heap_before=$(heap_after_gc_mb "$pid"); fi
+  local eden_before="" eden_after=""
+  if [ "$label" = gatehouse ]; then heap_before=$(heap_after_gc_mb "$pid"); eden_before=$(eden_sample "$pid"); fi
   run_measured "$out" timeout $(( DURATION + 30 )) taskset -c "$LOAD_CPUS" \
     wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "Host: $HOST_HDR" "$url"
+  [ -z "$eden_before" ] || eden_after=$(eden_sample "$pid")
   rss=$(rss_mb "$pid")
   rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$out")
   p50=$(ms "$(awk '$1=="50%" {print $2}' "$out")")
   p99=$(ms "$(awk '$1=="99%" {print $2}' "$out")")
   notes=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' "$out")
+  if [ -n "$eden_before" ] && [ -n "$eden_after" ]; then
+    notes="${notes}$(awk -v a="$eden_before" -v b="$eden_after" -v n="$(awk '/requests in/ {print $1}' "$out")" 'BEGIN {
+      split(a, x, " "); split(b, y, " "); if (n > 0) printf "%.0f B allocated per request, %d young GCs", ((y[1] - x[1]) * x[2] + y[3] - x[3]) * 1024 / n, y[1] - x[1] }'); "
+  fi
   if [ -n "$heap_before" ]; then notes="${notes}heap after full GC ${heap_before} -> $(heap_after_gc_mb "$pid") MB; "; fi
   if [ "$label" = gatehouse ] && [ -n "$GH_IDLE_RSS" ]; then notes="${notes}idle RSS before the load ${GH_IDLE_RSS} MB; "; fi
   if [ "$label" = direct ]; then conns="-"; else conns="$CONNS_PER_REQ"; fi
