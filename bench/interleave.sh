@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Interleaved HTTP/1.1 comparison: nginx, HAProxy and the appliance run side by side (each pinned to
+# the same proxy CPU, idle while another is measured) and are measured in turns, round after round,
+# so a drift in the machine's speed hits every proxy alike instead of whichever ran last.
+#
+#   bench/interleave.sh [--rounds N] [--duration S] [--warmup S] [--connections N] [--pin P:L]
+#                       [--jar PATH] [--jvm-opts "FLAGS"] [--record]
+#
+#   --rounds N         measured turns per proxy (default 6)
+#   --duration S       seconds per turn (default 5)
+#   --warmup S         the appliance's warm-up before the first round (default 20; nginx and
+#                      HAProxy get 3)
+#   --connections N    wrk connections (default 64)
+#   --pin P:L          proxy CPUs : load CPUs (wrk and the backend), default 0:1
+#   --jar PATH         the appliance (default admin-web/target/gatehouse.jar)
+#   --jvm-opts "..."   the appliance's JVM flags (default: installer/jvm-options)
+#   --record           append the table to bench/results.md
+#
+# Prints, per proxy: the median req/s and p99 over the rounds, and the median over the rounds of
+# its req/s divided by nginx's in the same round (the turns of one round are seconds apart). Needs
+# nginx, haproxy, wrk, taskset, curl (and java for the appliance).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+. bench/lib.sh
+
+ROUNDS=6; DURATION=5; WARMUP=20; CONNS=64; PIN="0:1"; RECORD=0
+JAR="admin-web/target/gatehouse.jar"; JVM_OPTS="$(cat installer/jvm-options)"
+ARGS_TEXT="$*"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2;;
+    --duration) DURATION="$2"; shift 2;;
+    --warmup) WARMUP="$2"; shift 2;;
+    --connections) CONNS="$2"; shift 2;;
+    --pin) PIN="$2"; shift 2;;
+    --jar) JAR="$2"; shift 2;;
+    --jvm-opts) JVM_OPTS="$2"; shift 2;;
+    --record) RECORD=1; shift;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    *) echo "unknown option '$1' (--help)" >&2; exit 2;;
+  esac
+done
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ && "$DURATION" =~ ^[1-9][0-9]*$ && "$CONNS" =~ ^[1-9][0-9]*$ ]] \
+  || { echo "--rounds, --duration and --connections must be positive integers" >&2; exit 2; }
+PROXY_CPUS="${PIN%%:*}"; LOAD_CPUS="${PIN##*:}"; NPROXY=$(cpu_count "$PROXY_CPUS")
+for bin in nginx haproxy wrk taskset curl java; do
+  command -v "$bin" >/dev/null || { echo "missing: $bin (sudo apt-get install -y nginx-light haproxy wrk curl)" >&2; exit 2; }
+done
+[ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -B -q -DskipTests package)" >&2; exit 2; }
+
+work_dir_init interleave
+HOST_HDR=bench.local
+BODY="$(head -c 1024 /dev/zero | tr '\0' 'x')"
+free_port BE_PORT; free_port NG_PORT; free_port HA_PORT
+
+cat > "$WORK/backend.conf" <<CONF
+daemon off; worker_processes 1; pid $WORK/backend.pid; error_log $WORK/backend.err warn;
+events { worker_connections 16384; }
+http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
+  server { listen 127.0.0.1:$BE_PORT backlog=4096; default_type text/plain; location / { return 200 "$BODY"; } } }
+CONF
+start backend "$LOAD_CPUS" nginx -e "$WORK/backend.err" -p "$WORK" -c "$WORK/backend.conf"
+wait_port "$BE_PORT" "$LAST_PID" 10
+
+# The reference proxies, configured as in compare.sh.
+cat > "$WORK/nginx.conf" <<CONF
+daemon off; worker_processes $NPROXY; pid $WORK/nginx.pid; error_log $WORK/nginx.err warn;
+events { worker_connections 16384; }
+http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
+  upstream be { server 127.0.0.1:$BE_PORT; keepalive 1024; keepalive_requests 1000000; keepalive_timeout 300s; }
+  server { listen 127.0.0.1:$NG_PORT backlog=4096;
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; } } }
+CONF
+start nginx "$PROXY_CPUS" nginx -e "$WORK/nginx.err" -p "$WORK" -c "$WORK/nginx.conf"
+wait_port "$NG_PORT" "$LAST_PID" 10
+# HAProxy wants two descriptors per connection and some spare (as in compare.sh).
+fdlimit=$(ulimit -n); [[ "$fdlimit" =~ ^[0-9]+$ ]] || fdlimit=65536; HA_MAXCONN=$(( (fdlimit - 200) / 2 )); [ "$HA_MAXCONN" -le 20000 ] || HA_MAXCONN=20000
+cat > "$WORK/haproxy.cfg" <<CONF
+global
+  nbthread $NPROXY
+  maxconn $HA_MAXCONN
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 300s
+  option http-keep-alive
+frontend fe
+  bind 127.0.0.1:$HA_PORT
+  default_backend be
+backend be
+  http-reuse always
+  server s1 127.0.0.1:$BE_PORT
+CONF
+start haproxy "$PROXY_CPUS" haproxy -f "$WORK/haproxy.cfg" -db
+wait_port "$HA_PORT" "$LAST_PID" 10
+
+echo "appliance ($JAR)" >&2
+appliance_start "$JAR" "$PROXY_CPUS" "$NPROXY" "$JVM_OPTS"
+api_post backends "{\"name\":\"bench\",\"servers\":[{\"address\":\"127.0.0.1:$BE_PORT\"}]}"
+api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"}"
+
+NAMES=(nginx haproxy gatehouse)
+declare -A PORT=([nginx]=$NG_PORT [haproxy]=$HA_PORT [gatehouse]=$GH_HTTP)
+LOAD_THREADS=$(cpu_count "$LOAD_CPUS"); [ "$LOAD_THREADS" -le "$CONNS" ] || LOAD_THREADS=$CONNS
+wrk_run() { # PORT SECONDS [extra wrk args]
+  local port="$1" secs="$2"; shift 2
+  timeout $(( secs + 30 )) taskset -c "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${secs}s" "$@" \
+    -H "Host: $HOST_HDR" "http://127.0.0.1:$port/"
+}
+for name in "${NAMES[@]}"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $HOST_HDR" "http://127.0.0.1:${PORT[$name]}/" || true)
+  [ "$code" = 200 ] || { echo "$name does not answer 200 (got $code)" >&2; exit 1; }
+  warm=3; [ "$name" = gatehouse ] && warm=$WARMUP
+  echo "warming up $name (${warm} s + 3 s)" >&2
+  wrk_run "${PORT[$name]}" "$warm" >/dev/null 2>&1 || true
+  wrk_run "${PORT[$name]}" 3 >/dev/null 2>&1 || true   # the settle pass of compare.sh
+done
+
+declare -A RPS P99
+for round in $(seq 1 "$ROUNDS"); do
+  line="round $round:"
+  for name in "${NAMES[@]}"; do
+    out="$WORK/$name.$round.wrk"
+    wrk_run "${PORT[$name]}" "$DURATION" --latency > "$out" 2>&1 || true
+    RPS[$name.$round]=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$out")
+    P99[$name.$round]=$(ms "$(awk '$1=="99%" {print $2}' "$out")")
+    line="$line $name ${RPS[$name.$round]:-0} req/s (p99 ${P99[$name.$round]} ms)"
+  done
+  echo "$line" >&2
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+TABLE="$WORK/table.md"
+{
+  printf '| %-9s | %14s | %12s | %21s | %s |\n' proxy 'median req/s' 'median p99' 'median of round ratios' 'ratios per round'
+  printf '|%s|%s|%s|%s|%s|\n' ----------- ---------------: -------------: ----------------------: -----------------
+  for name in "${NAMES[@]}"; do
+    rps=$(for r in $(seq 1 "$ROUNDS"); do echo "${RPS[$name.$r]:-0}"; done | median)
+    p99=$(for r in $(seq 1 "$ROUNDS"); do echo "${P99[$name.$r]}"; done | grep -v '^-$' | median)
+    ratios=$(for r in $(seq 1 "$ROUNDS"); do awk -v a="${RPS[$name.$r]:-0}" -v b="${RPS[nginx.$r]:-0}" 'BEGIN { if (b > 0) printf "%.2f\n", a / b }'; done)
+    printf '| %-9s | %14.0f | %9s ms | %21.2f | %s |\n' "$name" "$rps" "$p99" "$(echo "$ratios" | median)" "$(echo $ratios)"
+  done
+} > "$TABLE"
+echo
+cat "$TABLE"
+
+if [ "$RECORD" = 1 ]; then
+  RESULTS="$REPO/bench/results.md"
+  results_file_init "$RESULTS"
+  run_provenance
+  {
+    echo
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — interleaved"
+    echo
+    echo "- command: \`bench/interleave.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $RUN_REVISION"
+    echo "- machine: $RUN_MACHINE"
+    echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS, all three proxies running, measured in turns: $ROUNDS rounds of ${DURATION} s each, wrk $CONNS connections, HTTP/1.1 keep-alive, 1 KiB responses from an nginx backend; appliance JVM flags \`$JVM_OPTS\`, nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v 2>/dev/null | awk 'NR==1 {print $3}')"
+    echo
+    cat "$TABLE"
+  } >> "$RESULTS"
+  echo "recorded in $RESULTS" >&2
+fi
