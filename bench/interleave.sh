@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Interleaved HTTP/1.1 comparison: nginx, HAProxy and the appliance run side by side (each pinned to
-# the same proxy CPU, idle while another is measured) and are measured in turns, round after round,
-# so a drift in the machine's speed hits every proxy alike instead of whichever ran last.
+# Interleaved comparison (HTTP/1.1, or h2c with --h2c): nginx, HAProxy and the appliance run side
+# by side (each pinned to the same proxy CPU, idle while another is measured) and are measured in
+# turns, round after round, so a drift in the machine's speed hits every proxy alike instead of
+# whichever ran last.
 #
 #   bench/interleave.sh [--rounds N] [--duration S] [--warmup S] [--connections N] [--pin P:L]
-#                       [--jar PATH] [--jvm-opts "FLAGS"] [--record]
+#                       [--jar PATH] [--jvm-opts "FLAGS"] [--h2c] [--record]
 #
 #   --rounds N         measured turns per proxy (default 6)
 #   --duration S       seconds per turn (default 5)
@@ -14,17 +15,19 @@
 #   --pin P:L          proxy CPUs : load CPUs (wrk and the backend), default 0:1
 #   --jar PATH         the appliance (default admin-web/target/gatehouse.jar)
 #   --jvm-opts "..."   the appliance's JVM flags (default: installer/jvm-options)
+#   --h2c              cleartext HTTP/2 (prior knowledge) with h2load, 10 streams per connection,
+#                      instead of HTTP/1.1 with wrk (p99 from h2load's per-request log)
 #   --record           append the table to bench/results.md
 #
 # Prints, per proxy: the median req/s and p99 over the rounds, and the median over the rounds of
 # its req/s divided by nginx's in the same round (the turns of one round are seconds apart). Needs
-# nginx, haproxy, wrk, taskset, curl (and java for the appliance).
+# nginx, haproxy, wrk, taskset, curl, java, and h2load (nghttp2-client) for --h2c.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
 . bench/lib.sh
 
-ROUNDS=6; DURATION=5; WARMUP=20; CONNS=64; PIN="0:1"; RECORD=0
+ROUNDS=6; DURATION=5; WARMUP=20; CONNS=64; PIN="0:1"; RECORD=0; H2C=0; STREAMS=10
 JAR="admin-web/target/gatehouse.jar"; JVM_OPTS="$(cat installer/jvm-options)"
 ARGS_TEXT="$*"
 while [ $# -gt 0 ]; do
@@ -36,23 +39,25 @@ while [ $# -gt 0 ]; do
     --pin) PIN="$2"; shift 2;;
     --jar) JAR="$2"; shift 2;;
     --jvm-opts) JVM_OPTS="$2"; shift 2;;
+    --h2c) H2C=1; shift;;
     --record) RECORD=1; shift;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown option '$1' (--help)" >&2; exit 2;;
   esac
 done
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ && "$DURATION" =~ ^[1-9][0-9]*$ && "$CONNS" =~ ^[1-9][0-9]*$ ]] \
   || { echo "--rounds, --duration and --connections must be positive integers" >&2; exit 2; }
 PROXY_CPUS="${PIN%%:*}"; LOAD_CPUS="${PIN##*:}"; NPROXY=$(cpu_count "$PROXY_CPUS")
-for bin in nginx haproxy wrk taskset curl java; do
-  command -v "$bin" >/dev/null || { echo "missing: $bin (sudo apt-get install -y nginx-light haproxy wrk curl)" >&2; exit 2; }
+NEEDED="nginx haproxy wrk taskset curl java"; [ "$H2C" = 0 ] || NEEDED="$NEEDED h2load"
+for bin in $NEEDED; do
+  command -v "$bin" >/dev/null || { echo "missing: $bin (sudo apt-get install -y nginx-light haproxy wrk curl nghttp2-client)" >&2; exit 2; }
 done
 [ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -B -q -DskipTests package)" >&2; exit 2; }
 
 work_dir_init interleave
 HOST_HDR=bench.local
 BODY="$(head -c 1024 /dev/zero | tr '\0' 'x')"
-free_port BE_PORT; free_port NG_PORT; free_port HA_PORT
+free_port BE_PORT; free_port NG_PORT; free_port HA_PORT; free_port NG_H2_PORT; free_port HA_H2_PORT
 
 cat > "$WORK/backend.conf" <<CONF
 daemon off; worker_processes 1; pid $WORK/backend.pid; error_log $WORK/backend.err warn;
@@ -69,7 +74,7 @@ daemon off; worker_processes $NPROXY; pid $WORK/nginx.pid; error_log $WORK/nginx
 events { worker_connections 16384; }
 http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
   upstream be { server 127.0.0.1:$BE_PORT; keepalive 1024; keepalive_requests 1000000; keepalive_timeout 300s; }
-  server { listen 127.0.0.1:$NG_PORT backlog=4096;
+  server { listen 127.0.0.1:$NG_PORT backlog=4096; listen 127.0.0.1:$NG_H2_PORT http2 backlog=4096;
     location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; } } }
 CONF
 start nginx "$PROXY_CPUS" nginx -e "$WORK/nginx.err" -p "$WORK" -c "$WORK/nginx.conf"
@@ -89,6 +94,7 @@ defaults
   option http-keep-alive
 frontend fe
   bind 127.0.0.1:$HA_PORT
+  bind 127.0.0.1:$HA_H2_PORT proto h2
   default_backend be
 backend be
   http-reuse always
@@ -104,29 +110,60 @@ api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"}"
 
 NAMES=(nginx haproxy gatehouse)
 declare -A PORT=([nginx]=$NG_PORT [haproxy]=$HA_PORT [gatehouse]=$GH_HTTP)
+# The appliance tells h2c from HTTP/1.1 by the first bytes on its one port.
+declare -A H2_PORT=([nginx]=$NG_H2_PORT [haproxy]=$HA_H2_PORT [gatehouse]=$GH_HTTP)
+PROTOCOL="HTTP/1.1"; [ "$H2C" = 0 ] || PROTOCOL="h2c"
 LOAD_THREADS=$(cpu_count "$LOAD_CPUS"); [ "$LOAD_THREADS" -le "$CONNS" ] || LOAD_THREADS=$CONNS
 wrk_run() { # PORT SECONDS [extra wrk args]
   local port="$1" secs="$2"; shift 2
   timeout $(( secs + 30 )) taskset -c "$LOAD_CPUS" wrk -t"$LOAD_THREADS" -c"$CONNS" -d"${secs}s" "$@" \
     -H "Host: $HOST_HDR" "http://127.0.0.1:$port/"
 }
+h2load_run() { # PORT SECONDS [extra h2load args]
+  local port="$1" secs="$2"; shift 2
+  timeout $(( 3 * secs + 30 )) taskset -c "$LOAD_CPUS" h2load -t"$LOAD_THREADS" -c"$CONNS" -m"$STREAMS" -D "$secs" "$@" \
+    -H ":authority: $HOST_HDR" "http://127.0.0.1:$port/"
+}
+# load NAME SECONDS [measure]: one turn in the chosen protocol; with "measure" the output goes to
+# $WORK/turn.out (and h2load's per-request log to $WORK/turn.log)
+load() {
+  local name="$1" secs="$2"
+  if [ "$H2C" = 1 ]; then
+    if [ "${3:-}" = measure ]; then h2load_run "${H2_PORT[$name]}" "$secs" --log-file="$WORK/turn.log" > "$WORK/turn.out" 2>&1 || true
+    else h2load_run "${H2_PORT[$name]}" "$secs" >/dev/null 2>&1 || true; fi
+  else
+    if [ "${3:-}" = measure ]; then wrk_run "${PORT[$name]}" "$secs" --latency > "$WORK/turn.out" 2>&1 || true
+    else wrk_run "${PORT[$name]}" "$secs" >/dev/null 2>&1 || true; fi
+  fi
+}
 for name in "${NAMES[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $HOST_HDR" "http://127.0.0.1:${PORT[$name]}/" || true)
   [ "$code" = 200 ] || { echo "$name does not answer 200 (got $code)" >&2; exit 1; }
   warm=3; [ "$name" = gatehouse ] && warm=$WARMUP
+  if [ "$H2C" = 1 ]; then
+    code=$(curl -s --http2-prior-knowledge -o /dev/null -w '%{http_code}' -H "Host: $HOST_HDR" "http://127.0.0.1:${H2_PORT[$name]}/" || true)
+    [ "$code" = 200 ] || { echo "$name does not answer 200 over h2c (got $code)" >&2; exit 1; }
+  fi
   echo "warming up $name (${warm} s + 3 s)" >&2
-  wrk_run "${PORT[$name]}" "$warm" >/dev/null 2>&1 || true
-  wrk_run "${PORT[$name]}" 3 >/dev/null 2>&1 || true   # the settle pass of compare.sh
+  load "$name" "$warm"
+  load "$name" 3   # the settle pass of compare.sh
 done
 
 declare -A RPS P99
 for round in $(seq 1 "$ROUNDS"); do
   line="round $round:"
   for name in "${NAMES[@]}"; do
-    out="$WORK/$name.$round.wrk"
-    wrk_run "${PORT[$name]}" "$DURATION" --latency > "$out" 2>&1 || true
-    RPS[$name.$round]=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$out")
-    P99[$name.$round]=$(ms "$(awk '$1=="99%" {print $2}' "$out")")
+    load "$name" "$DURATION" measure
+    if [ "$H2C" = 1 ]; then
+      RPS[$name.$round]=$(awk '/^finished in/ {for (i = 1; i <= NF; i++) if ($(i+1) ~ /^req\/s/) printf "%.0f", $i}' "$WORK/turn.out")
+      # h2load prints no percentiles; its per-request log has the response time (us) in column 3
+      P99[$name.$round]=$(cut -f3 "$WORK/turn.log" 2>/dev/null | sort -n | awk '{ v[NR] = $1 } END {
+        if (NR == 0) print "-"; else { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.2f", v[i] / 1000 } }')
+      rm -f "$WORK/turn.log"
+    else
+      RPS[$name.$round]=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$WORK/turn.out")
+      P99[$name.$round]=$(ms "$(awk '$1=="99%" {print $2}' "$WORK/turn.out")")
+    fi
     line="$line $name ${RPS[$name.$round]:-0} req/s (p99 ${P99[$name.$round]} ms)"
   done
   echo "$line" >&2
@@ -153,11 +190,11 @@ if [ "$RECORD" = 1 ]; then
   run_provenance
   {
     echo
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — interleaved"
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — interleaved, $PROTOCOL"
     echo
     echo "- command: \`bench/interleave.sh${ARGS_TEXT:+ $ARGS_TEXT}\` at $RUN_REVISION"
     echo "- machine: $RUN_MACHINE"
-    echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS, all three proxies running, measured in turns: $ROUNDS rounds of ${DURATION} s each, wrk $CONNS connections, HTTP/1.1 keep-alive, 1 KiB responses from an nginx backend; appliance JVM flags \`$JVM_OPTS\`, nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v 2>/dev/null | awk 'NR==1 {print $3}')"
+    echo "- setup: pin $PROXY_CPUS:$LOAD_CPUS, all three proxies running, measured in turns: $ROUNDS rounds of ${DURATION} s each, $CONNS connections, $( [ "$H2C" = 1 ] && echo "h2load h2c (prior knowledge), $STREAMS streams per connection" || echo "wrk, HTTP/1.1 keep-alive"), 1 KiB responses from an nginx backend; appliance JVM flags \`$JVM_OPTS\`, nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v 2>/dev/null | awk 'NR==1 {print $3}')"
     echo
     cat "$TABLE"
   } >> "$RESULTS"
