@@ -80,7 +80,8 @@ final class BackendResponseDecoder extends HttpResponseDecoder {
         return null;
     }
 
-    private static boolean sameBytes(String text, byte[] sb, int start) {
+    /** Whether the ASCII {@code text} is spelled exactly like the bytes at {@code start}. */
+    private static boolean sameBytes(CharSequence text, byte[] sb, int start) {
         for (int i = 0, n = text.length(); i < n; i++) {
             if (text.charAt(i) != sb[start + i]) {
                 return false;
@@ -107,16 +108,6 @@ final class BackendResponseDecoder extends HttpResponseDecoder {
             }
         }
         return super.splitHeaderName(sb, start, length);
-    }
-
-    private static boolean sameBytes(AsciiString name, byte[] sb, int start) {
-        byte[] bytes = name.array();
-        for (int i = 0, offset = name.arrayOffset(), n = name.length(); i < n; i++) {
-            if (bytes[offset + i] != sb[start + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static AsciiString[][] commonNamesByLength() {

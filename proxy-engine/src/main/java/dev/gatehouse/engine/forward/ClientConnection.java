@@ -126,7 +126,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     private ListenerLimits limits;
     /** The HTTP/2 connection's timeout checker, which checks this stream too; null for HTTP/1. */
     private Http2ConnectionWatch http2Watch;
-    /** This HTTP/2 stream's id; 0 for HTTP/1. */
+    /** This HTTP/2 stream's id, its key in {@link #http2Watch}; 0 for HTTP/1. */
     private int http2StreamId;
     /** The HTTP/1 request decoder, which knows when a request head started to arrive; null for HTTP/2. */
     private ClientRequestDecoder decoder;
@@ -249,7 +249,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             if (http2Watch != null && channel instanceof Http2StreamChannel stream) {
                 http2StreamId = stream.stream().id();
                 limits = http2Watch.limits();
-                http2Watch.add(this);
+                http2Watch.add(http2StreamId, this);
             }
         }
         if (forwarder.isDraining()) {
@@ -994,7 +994,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             idleCheck.cancel(false);
         }
         if (http2Watch != null) {
-            http2Watch.remove(this);
+            http2Watch.remove(http2StreamId);
             http2Watch = null;
         }
         if (backend != null) {
@@ -1508,7 +1508,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
      * the send timeout resets the stream (the backend connection is dropped).
      */
     void checkHttp2StreamTimeouts(long now) {
-        if (closed || limits == null) {
+        if (closed) {
             return;
         }
         if (bodyTooSlow(now)) {
@@ -1520,10 +1520,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
             abandonRequest();
             ctx.close();
         }
-    }
-
-    int http2StreamId() {
-        return http2StreamId;
     }
 
     /** The HTTP/2 client opened this stream's window: the send timeout counts from the next stall. */
@@ -1572,11 +1568,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         if (log.isDebugEnabled()) {
             log.debug("client connection {}: {}; closing", channel, why);
         }
-        if (abandonRequest() && codecCtx != null) {
-            codecCtx.writeAndFlush(REQUEST_TIMEOUT.duplicate()).addListener(ChannelFutureListener.CLOSE);
-        } else if (http2 && !responseStarted) {
+        boolean canAnswer = abandonRequest();
+        if (canAnswer && http2) {
             // The stream gets its 408 and is then reset; the connection's other streams go on.
             sendBareError(HttpResponseStatus.REQUEST_TIMEOUT);
+        } else if (canAnswer && codecCtx != null) {
+            codecCtx.writeAndFlush(REQUEST_TIMEOUT.duplicate()).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }

@@ -250,8 +250,9 @@ final class CompactHttpHeaders extends HttpHeaders {
         return false;
     }
 
+    /** What Netty trims around list elements: every character up to and including the space. */
     private static boolean isOws(char c) {
-        return c == ' ' || c == '\t';
+        return c <= ' ';
     }
 
     private static boolean regionEquals(CharSequence list, int from, CharSequence value, boolean ignoreCase) {
@@ -368,6 +369,10 @@ final class CompactHttpHeaders extends HttpHeaders {
         nameValidator.validateName(name);
         CharSequence text = toText(value);
         valueValidator.validate(text);
+        appendValidated(name, text);
+    }
+
+    private void appendValidated(CharSequence name, CharSequence text) {
         CharSequence[] e = entries;
         if (e == null) {
             e = entries = new CharSequence[INITIAL_ENTRIES << 1];
@@ -447,7 +452,7 @@ final class CompactHttpHeaders extends HttpHeaders {
         CharSequence text = toText(value);
         valueValidator.validate(text);
         remove(name);
-        append(name, text);
+        appendValidated(name, text);
         return this;
     }
 

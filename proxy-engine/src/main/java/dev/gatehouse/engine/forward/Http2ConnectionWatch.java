@@ -4,10 +4,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2WindowUpdateFrame;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +39,8 @@ final class Http2ConnectionWatch extends ChannelInboundHandlerAdapter {
 
     private final Http2FrameCodec codec;
     private final ListenerLimits limits;
-    /** Streams with a request in progress; changed and read on the connection's event loop only. */
-    private final List<ClientConnection> streams = new ArrayList<>();
+    /** The open streams by id; changed and read on the connection's event loop only. */
+    private final IntObjectMap<ClientConnection> streams = new IntObjectHashMap<>();
     private ScheduledFuture<?> check;
     private long quietSince;
     private int lastStreamSeen = -1;
@@ -55,12 +55,12 @@ final class Http2ConnectionWatch extends ChannelInboundHandlerAdapter {
         return limits;
     }
 
-    void add(ClientConnection stream) {
-        streams.add(stream);
+    void add(int streamId, ClientConnection stream) {
+        streams.put(streamId, stream);
     }
 
-    void remove(ClientConnection stream) {
-        streams.remove(stream);
+    void remove(int streamId) {
+        streams.remove(streamId);
     }
 
     @Override
@@ -79,14 +79,10 @@ final class Http2ConnectionWatch extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Http2WindowUpdateFrame update && update.stream() != null && !streams.isEmpty()) {
-            int id = update.stream().id();
-            for (int i = 0, n = streams.size(); i < n; i++) {
-                ClientConnection stream = streams.get(i);
-                if (stream.http2StreamId() == id) {
-                    stream.clientTookBytes();
-                    break;
-                }
+        if (msg instanceof Http2WindowUpdateFrame update && update.stream() != null) {
+            ClientConnection stream = streams.get(update.stream().id());
+            if (stream != null) {
+                stream.clientTookBytes();
             }
         }
         ctx.fireChannelRead(msg);
@@ -113,6 +109,7 @@ final class Http2ConnectionWatch extends ChannelInboundHandlerAdapter {
             quietSince = now;
             lastStreamSeen = last;
         } else if (now - quietSince >= IDLE_NANOS) {
+            check.cancel(false);
             ctx.close();
             return;
         }
@@ -121,12 +118,15 @@ final class Http2ConnectionWatch extends ChannelInboundHandlerAdapter {
         } else if (unwritableSince == 0) {
             unwritableSince = now;
         } else if (now - unwritableSince > limits.sendTimeoutNanos()) {
+            // No graceful GOAWAY wait: a client that takes no bytes would never let the streams finish.
+            check.cancel(false);
+            codec.gracefulShutdownTimeoutMillis(0);
             ctx.close();
             return;
         }
         if (!streams.isEmpty()) {
             // A stream that gives up removes itself from the list.
-            for (ClientConnection stream : streams.toArray(ClientConnection[]::new)) {
+            for (ClientConnection stream : streams.values().toArray(ClientConnection[]::new)) {
                 stream.checkHttp2StreamTimeouts(now);
             }
         }

@@ -151,8 +151,8 @@ public final class NettyForwarder implements Forwarder {
                 .setMaxChunkSize(MAX_CHUNK_BYTES)
                 .setHeadersFactory(CompactHttpHeaders.factory(
                         DefaultHttpHeadersFactory.headersFactory().withNameValidator(NettyForwarder::validateName)))
-                .setTrailersFactory(CompactHttpHeaders.factory(
-                        DefaultHttpHeadersFactory.trailersFactory().withNameValidator(NettyForwarder::validateName)));
+                // Netty's trailer validator: tokens only, and no Content-Length, Transfer-Encoding or Trailer.
+                .setTrailersFactory(CompactHttpHeaders.factory(DefaultHttpHeadersFactory.trailersFactory()));
         // A backend is configured by the operator, and the response decoder cuts names at whitespace
         // and colons itself: its names are passed on without a second per-character check.
         this.responseDecoderConfig = new HttpDecoderConfig()
