@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import java.util.Objects;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -20,12 +23,16 @@ import reactor.core.publisher.Mono;
  * settings, {@code /users/**} for user management) is covered by {@link ReauthenticationFilter}: without
  * a recent confirmation a GET is sent to {@code /account/reauthenticate?next=<that page>}, anything else
  * to the page it was sent from. Controllers elsewhere can ask for the same with
- * {@link #requireRecent}. The API is not covered: it is for scripts, which use tokens.
+ * {@link #requireRecent}. On the API, user management called with the session cookie needs the same
+ * confirmation (a 403 problem without it); calls with a token or Basic credentials do not.
  */
 public final class ReauthenticationService {
 
     /** Dashboard paths (and everything below them) that need a recent confirmation. */
     public static final List<String> SENSITIVE_PATHS = List.of("/account/security", "/users");
+    private static final List<PathPattern> SENSITIVE = SENSITIVE_PATHS.stream()
+            .map(path -> PathPatternParser.defaultInstance.parse(path + "/**")).toList();
+    private static final PathPattern API_USERS = PathPatternParser.defaultInstance.parse("/api/v1/users/**");
 
     /** The page that asks for the password (and code). */
     public static final String PAGE = "/account/reauthenticate";
@@ -83,14 +90,32 @@ public final class ReauthenticationService {
                         : Mono.just(result));
     }
 
-    /** Whether {@code path} is one of the {@link #SENSITIVE_PATHS} or below one. */
-    public static boolean isSensitive(String path) {
-        for (String sensitive : SENSITIVE_PATHS) {
-            if (path.equals(sensitive) || path.startsWith(sensitive + "/")) {
+    /**
+     * Whether {@code path} is one of the {@link #SENSITIVE_PATHS} or below one. Matched on decoded
+     * segments, as the controllers and {@link RoleRules} see them: {@code /%75sers/5/role} is
+     * {@code /users/5/role} here too.
+     */
+    public static boolean isSensitive(PathContainer path) {
+        for (PathPattern sensitive : SENSITIVE) {
+            if (sensitive.matches(path)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** As {@link #isSensitive(PathContainer)}, for a raw path. */
+    public static boolean isSensitive(String path) {
+        return isSensitive(PathContainer.parsePath(path));
+    }
+
+    /**
+     * Whether an API call is user management made with the dashboard's session cookie (no
+     * Authorization header): the same power as the {@code /users} pages, so the same confirmation.
+     * Scripts with a token or Basic credentials are not asked.
+     */
+    public static boolean isSensitiveApiCall(PathContainer path, boolean hasAuthorization) {
+        return !hasAuthorization && API_USERS.matches(path);
     }
 
     /** The re-authentication page that returns to {@code next} (a local path) afterwards. */

@@ -130,7 +130,7 @@ public class SecurityConfiguration {
                                               LoginThrottle throttle, ApiTokenAuthenticator tokens,
                                               RoleRules roleRules, TwoStepSecurityContextRepository sessions,
                                               SessionSettings sessionSettings, ObjectProvider<Clock> clock,
-                                              TwoFactorService twoFactor) {
+                                              TwoFactorService twoFactor, ReauthenticationService reauthentication) {
         ApiAuthenticationEntryPoint entryPoint = new ApiAuthenticationEntryPoint(problems);
         AuthenticationWebFilter bearer = new AuthenticationWebFilter(tokens);
         bearer.setServerAuthenticationConverter(new BearerTokenConverter());
@@ -144,6 +144,7 @@ public class SecurityConfiguration {
                 .addFilterBefore(new OriginCheck(problems), SecurityWebFiltersOrder.CSRF)
                 .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAfter(TwoFactorEnrolmentFilter.api(twoFactor, problems), SecurityWebFiltersOrder.AUTHORIZATION)
+                .addFilterAfter(ReauthenticationFilter.api(reauthentication, problems), SecurityWebFiltersOrder.AUTHORIZATION)
                 // roles (and a token's scope) by path and method: see RoleRules
                 .authorizeExchange(exchanges -> exchanges.anyExchange().access(roleRules::api))
                 .httpBasic(basic -> basic
@@ -181,7 +182,7 @@ public class SecurityConfiguration {
                         SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
                 .addFilterAfter(TwoFactorEnrolmentFilter.pages(twoFactor, ServerWebExchangeMatchers.pathMatchers(
                         enrolmentExempt())), SecurityWebFiltersOrder.AUTHORIZATION)
-                .addFilterAfter(new ReauthenticationFilter(reauthentication), SecurityWebFiltersOrder.AUTHORIZATION)
+                .addFilterAfter(ReauthenticationFilter.pages(reauthentication), SecurityWebFiltersOrder.AUTHORIZATION)
                 .securityContextRepository(sessions)
                 .requestCache(cache -> cache.requestCache(savedRequests()))
                 .authorizeExchange(exchanges -> exchanges

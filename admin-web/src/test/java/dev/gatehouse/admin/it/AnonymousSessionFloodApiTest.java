@@ -59,19 +59,16 @@ class AnonymousSessionFloodApiTest {
     @Test
     void aFloodOfAnonymousRequestsLeavesRoomForARealSignIn() {
         int before = store().getSessions().size();
-        int requests = 0;
         for (int i = 0; i < 4 * MAX_SESSIONS; i++) {
             // each a new visitor, as a script would be: no cookie kept from one request to the next
             for (String page : List.of("/login", "/login?error", "/sites", "/login/two-factor", "/setup", "/no-such-page")) {
                 BrowserSession visitor = BrowserSession.of(gatehouse);
                 EntityExchangeResult<String> answer = visitor.get(page);
                 assertThat(answer.getStatus().value()).as(page).isIn(200, 302, 303, 404);
-                requests++;
             }
             BrowserSession withMadeUpCookie = BrowserSession.of(gatehouse);
             withMadeUpCookie.useSession(UUID.randomUUID().toString());
-            withMadeUpCookie.get("/login");
-            requests++;
+            assertThat(withMadeUpCookie.get("/login").getStatus().value()).as("/login with a made-up session id").isEqualTo(200);
         }
         // a few wrong passwords too (more from this one address would throttle the administrator's sign-in below)
         for (int i = 0; i < 3; i++) {
@@ -79,7 +76,6 @@ class AnonymousSessionFloodApiTest {
             assertThat(BrowserSession.location(guesser.signInWithPassword("nobody" + i + "@example.test", "wrong-password-" + i)))
                     .isEqualTo("/login?error");
         }
-        assertThat(requests).isGreaterThan(10 * MAX_SESSIONS);
         assertThat(store().getSessions()).as("sessions kept for anonymous visitors").hasSize(before);
 
         BrowserSession admin = BrowserSession.of(gatehouse);

@@ -7,6 +7,8 @@ import dev.gatehouse.admin.security.MutableClock;
 import dev.gatehouse.admin.web.Html;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -151,6 +153,38 @@ class SessionHardeningApiTest {
     }
 
     @Test
+    void anEncodedPathDoesNotSkipTheConfirmation() {
+        BrowserSession browser = accounts.signedIn(ADMIN);
+        clock.advance(Duration.ofMinutes(5));
+
+        for (String encoded : List.of("/%75sers", "/account/%73ecurity/two-factor")) {
+            // a URI, not a template: the percent signs go out as they are
+            assertThat(client().get().uri(URI.create(base() + encoded)).cookie(BrowserSession.COOKIE, browser.session())
+                    .exchange().expectStatus().isFound().returnResult(String.class).getResponseHeaders().getLocation())
+                    .as(encoded).asString().startsWith("/account/reauthenticate?next=");
+        }
+    }
+
+    @Test
+    void userManagementThroughTheApiWithTheSessionCookieAsksForTheConfirmationToo() {
+        BrowserSession browser = accounts.signedIn(ADMIN);
+        String self = "http://127.0.0.1:" + gatehouse.adminPort();
+        client().get().uri("/api/v1/users").cookie(BrowserSession.COOKIE, browser.session())
+                .exchange().expectStatus().isOk();
+        clock.advance(Duration.ofMinutes(5));
+
+        problem(client().get().uri("/api/v1/users").cookie(BrowserSession.COOKIE, browser.session()).exchange(),
+                HttpStatus.FORBIDDEN).contains("/account/reauthenticate");
+        problem(client().get().uri(URI.create(base() + "/api/v1/%75sers")).cookie(BrowserSession.COOKIE, browser.session()).exchange(),
+                HttpStatus.FORBIDDEN).contains("/account/reauthenticate");
+        problem(client().delete().uri("/api/v1/users/999").cookie(BrowserSession.COOKIE, browser.session())
+                .header(HttpHeaders.ORIGIN, self).exchange(), HttpStatus.FORBIDDEN).contains("/account/reauthenticate");
+        // the rest of the API, and scripts with credentials, are not asked
+        client().get().uri("/api/v1/status").cookie(BrowserSession.COOKIE, browser.session()).exchange().expectStatus().isOk();
+        gatehouse.api(ADMIN, TwoFactorAccounts.PASSWORD).client().get().uri("/api/v1/users").exchange().expectStatus().isOk();
+    }
+
+    @Test
     void reauthenticationWithTwoFactorTakesACodeAndNeverLeadsOffSite() {
         Enrolled user = accounts.createEnrolled(newUser(), "ADMIN", clock);
         clock.advance(Duration.ofSeconds(30));
@@ -254,6 +288,10 @@ class SessionHardeningApiTest {
                 Map.of("twoFactorRequired", "false"));
 
         assertThat(refused.getStatus()).isEqualTo(HttpStatus.FORBIDDEN);
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + gatehouse.adminPort();
     }
 
     private static WebTestClient client() {

@@ -3,6 +3,7 @@ package dev.gatehouse.admin.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.springframework.http.server.PathContainer;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Which paths need a recent password, and where the re-authentication page may send the browser afterwards. */
@@ -21,9 +22,27 @@ class ReauthenticationPathsTest {
             "/usersettings,                           false",
             "/sites,                                  false",
             "/api/v1/users,                           false",
+            "/%75sers/5/role,                         true",
+            "/account/%73ecurity/two-factor,          true",
+            "/users;jsessionid=x/3,                   true",
+            "/users/,                                 true",
     })
     void sensitivePaths(String path, boolean sensitive) {
         assertThat(ReauthenticationService.isSensitive(path)).isEqualTo(sensitive);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "/api/v1/users,             false, true",
+            "/api/v1/users/3/password,  false, true",
+            "/api/v1/%75sers/3,         false, true",
+            "/api/v1/users/3,           true,  false",
+            "/api/v1/sites,             false, false",
+            "/users/3,                  false, false",
+    })
+    void userManagementOnTheApiWithTheSessionCookie(String path, boolean hasAuthorization, boolean sensitive) {
+        assertThat(ReauthenticationService.isSensitiveApiCall(PathContainer.parsePath(path), hasAuthorization))
+                .isEqualTo(sensitive);
     }
 
     @ParameterizedTest
