@@ -7,12 +7,6 @@ import dev.gatehouse.engine.ProxyEngine;
 import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.storage.revision.ConfigRevision;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -403,27 +397,11 @@ class AccessListAndPoliciesApiTest {
      * lower-cased so assertions do not depend on the engine's spelling. A password check runs off the
      * event loop, so the answer may take a moment: the read waits up to 10 s.
      */
+    /** The proxy's raw answer to {@code request}, header names in lower case. */
     private String raw(String request) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), api.proxyPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int read; (read = in.read(buffer)) >= 0; ) {
-                    answer.write(buffer, 0, read);
-                }
-            } catch (java.net.SocketException reset) {
-                // a connection the proxy refuses may end in a reset after its answer; keep what arrived
-            }
-            String text = answer.toString(StandardCharsets.UTF_8);
-            int headEnd = text.indexOf("\r\n\r\n");
-            return headEnd < 0 ? text : lowerCaseNames(text.substring(0, headEnd)) + text.substring(headEnd);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String text = ProxyClient.raw(api.proxyPort(), request);
+        int headEnd = text.indexOf("\r\n\r\n");
+        return headEnd < 0 ? text : lowerCaseNames(text.substring(0, headEnd)) + text.substring(headEnd);
     }
 
     private static String lowerCaseNames(String head) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.admin.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.admin.config.ConfigPublisher;
@@ -12,9 +13,9 @@ import dev.gatehouse.engine.config.ConfigSnapshot;
 import dev.gatehouse.storage.revision.ConfigRevision;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -215,7 +216,7 @@ class BackendProtocolApiTest {
      */
     @Test
     @SuppressWarnings("unchecked")
-    void aRequestThroughTheProxyReachesAnH2cOnlyServerAndItsHealthCheckPasses() throws InterruptedException {
+    void aRequestThroughTheProxyReachesAnH2cOnlyServerAndItsHealthCheckPasses() {
         String name = name("h2c");
         api.create("/api/v1/backends", """
                 {"name":"%s","protocol":"h2c","healthCheck":{"path":"/health","intervalMs":1000,"timeoutMs":500,
@@ -226,19 +227,13 @@ class BackendProtocolApiTest {
         ProxyClient.Answer answer = ProxyClient.get(api.proxyPort(), host, "/grpc.Service/Method");
 
         assertThat(answer).isEqualTo(new ProxyClient.Answer(200, "h2c origin HTTP/2.0 path /grpc.Service/Method"));
-        Map<String, Object> server = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Map<String, Object> backend = api.list("/api/v1/backends/status").stream()
                     .filter(b -> name.equals(b.get("name"))).findFirst().orElseThrow();
-            server = ((List<Map<String, Object>>) backend.get("servers")).get(0);
-            if (server.get("lastCheck") != null) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(server).containsEntry("address", h2cAddress()).containsEntry("state", "up");
-        assertThat((String) server.get("lastCheck")).startsWith("status 200");
+            Map<String, Object> server = ((List<Map<String, Object>>) backend.get("servers")).get(0);
+            assertThat(server).containsEntry("address", h2cAddress()).containsEntry("state", "up");
+            assertThat((String) server.get("lastCheck")).as("the first health check").startsWith("status 200");
+        });
     }
 
     /** The backend as the newest stored revision (the one the engine runs) has it. */

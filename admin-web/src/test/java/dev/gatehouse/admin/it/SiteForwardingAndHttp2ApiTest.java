@@ -7,13 +7,6 @@ import dev.gatehouse.engine.ProxyEngine;
 import dev.gatehouse.engine.config.SiteDefinition;
 import dev.gatehouse.storage.revision.ConfigRevision;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +110,7 @@ class SiteForwardingAndHttp2ApiTest {
         assertThat(published.headers().forwardedHeader()).isTrue();
 
         // This test connects from 127.0.0.1, a proxy the site trusts: what it says about its client is kept.
-        String seen = raw(api.proxyPort(), "GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Forwarded-For: 203.0.113.9\r\n"
+        String seen = ProxyClient.raw(api.proxyPort(), "GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Forwarded-For: 203.0.113.9\r\n"
                 + "X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n");
         assertThat(seen).startsWith("HTTP/1.1 200")
                 .contains("\nx-forwarded-for: 203.0.113.9, 127.0.0.1\n", "\nx-forwarded-proto: https\n",
@@ -128,7 +121,7 @@ class SiteForwardingAndHttp2ApiTest {
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         assertThat(replaced).containsEntry("trustedProxies", List.of()).containsEntry("forwardedHeader", false)
                 .containsEntry("http2", true);
-        String untrusted = raw(api.proxyPort(), "GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Forwarded-For: 203.0.113.9\r\n"
+        String untrusted = ProxyClient.raw(api.proxyPort(), "GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Forwarded-For: 203.0.113.9\r\n"
                 + "Forwarded: for=203.0.113.9\r\nConnection: close\r\n\r\n");
         assertThat(untrusted).startsWith("HTTP/1.1 200").contains("\nx-forwarded-for: 127.0.0.1\n", "\nx-forwarded-proto: http\n")
                 .doesNotContain("203.0.113.9").doesNotContain("\nforwarded:");
@@ -210,23 +203,5 @@ class SiteForwardingAndHttp2ApiTest {
         Curl.Answer answer = Curl.run("https://" + host + ":" + https + "/", host, https, null, "-k", "--http2");
         assertThat(answer.exitCode()).as(answer.stderr()).isZero();
         return answer.headers().lines().findFirst().orElse("");
-    }
-
-    /** Sends {@code request} as it is and reads until the proxy closes the connection. */
-    private static String raw(int port, String request) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            for (int read; (read = in.read(buffer)) >= 0; ) {
-                answer.write(buffer, 0, read);
-            }
-            return answer.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

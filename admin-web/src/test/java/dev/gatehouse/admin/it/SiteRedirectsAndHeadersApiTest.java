@@ -8,13 +8,6 @@ import dev.gatehouse.engine.ProxyEngine;
 import dev.gatehouse.admin.config.SnapshotJson;
 import dev.gatehouse.storage.revision.ConfigRevision;
 import dev.gatehouse.storage.revision.ConfigRevisionRepository;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -115,17 +108,17 @@ class SiteRedirectsAndHeadersApiTest {
         assertThat(api.revision()).isEqualTo(before + 1);
         assertThat(api.json("/api/v1/backends")).as("the backends list copes with a site that has none").contains("origin");
 
-        String answer = raw(api.proxyPort(), "GET /a/b?c=1 HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        String answer = ProxyClient.raw(api.proxyPort(), "GET /a/b?c=1 HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 301").containsIgnoringCase("location: https://new.example.test/a/b?c=1\r\n");
 
         api.put("/api/v1/sites/" + id, "{\"hostnames\":[\"" + host + "\"],\"redirect\":{\"target\":"
                 + "\"https://new.example.test/landing\",\"status\":302,\"keepPath\":false}}").expectStatus().isOk();
-        assertThat(raw(api.proxyPort(), "GET /a HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"))
+        assertThat(ProxyClient.raw(api.proxyPort(), "GET /a HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 302").containsIgnoringCase("location: https://new.example.test/landing\r\n");
 
         // and back to forwarding
         api.put("/api/v1/sites/" + id, "{\"hostnames\":[\"" + host + "\"],\"backend\":\"origin\"}").expectStatus().isOk();
-        assertThat(raw(api.proxyPort(), "GET /a HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"))
+        assertThat(ProxyClient.raw(api.proxyPort(), "GET /a HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 200");
     }
 
@@ -145,7 +138,7 @@ class SiteRedirectsAndHeadersApiTest {
                 "\"responseHeaders\":[{\"action\":\"remove\",\"name\":\"X-Powered-By\",\"value\":null},"
                         + "{\"action\":\"add\",\"name\":\"X-Frame-Options\",\"value\":\"DENY\"}]");
 
-        String answer = raw(api.proxyPort(), "GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Secret: s3cret\r\n"
+        String answer = ProxyClient.raw(api.proxyPort(), "GET / HTTP/1.1\r\nHost: " + host + "\r\nX-Secret: s3cret\r\n"
                 + "Connection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 200").contains("x-env: prod\n").doesNotContain("s3cret")
                 .as("passHost off: the origin gets the server's own address").contains("\nhost: 127.0.0.1:" + origin.port() + "\n")
@@ -156,13 +149,13 @@ class SiteRedirectsAndHeadersApiTest {
     void theDefaultSiteIsReadChangedPublishedAndClosesUnknownHostsWithoutAWord() {
         assertThat(api.json("/api/v1/settings/default-site")).isEqualTo("{\"action\":\"not-found\",\"redirect\":null}");
         int port = api.proxyPort();
-        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: nobody.example.test\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
+        assertThat(ProxyClient.raw(port, "GET / HTTP/1.1\r\nHost: nobody.example.test\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
         long before = api.revision();
 
         api.put("/api/v1/settings/default-site", "{\"action\":\"close\"}").expectStatus().isOk();
         assertThat(api.revision()).isEqualTo(before + 1);
         assertThat(publishedDefaultSite()).isEqualTo(DefaultSiteDefinition.close());
-        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: nobody.example.test\r\n\r\n")).as("no answer at all").isEmpty();
+        assertThat(ProxyClient.raw(port, "GET / HTTP/1.1\r\nHost: nobody.example.test\r\n\r\n")).as("no answer at all").isEmpty();
 
         api.put("/api/v1/settings/default-site", "{\"action\":\"redirect\",\"redirect\":{\"target\":"
                 + "\"https://www.example.test\",\"status\":307,\"keepPath\":false}}").expectStatus().isOk();
@@ -170,11 +163,11 @@ class SiteRedirectsAndHeadersApiTest {
                 + "{\"target\":\"https://www.example.test\",\"status\":307,\"keepPath\":false}}");
         assertThat(publishedDefaultSite()).isEqualTo(
                 DefaultSiteDefinition.redirectTo(new RedirectDefinition("https://www.example.test", 307, false)));
-        assertThat(raw(port, "GET /x HTTP/1.1\r\nHost: nobody.example.test\r\nConnection: close\r\n\r\n"))
+        assertThat(ProxyClient.raw(port, "GET /x HTTP/1.1\r\nHost: nobody.example.test\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 307").containsIgnoringCase("location: https://www.example.test/\r\n");
 
         api.put("/api/v1/settings/default-site", "{\"action\":\"not-found\"}").expectStatus().isOk();
-        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: nobody.example.test\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
+        assertThat(ProxyClient.raw(port, "GET / HTTP/1.1\r\nHost: nobody.example.test\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
     }
 
     static Stream<Arguments> badDefaultSites() {
@@ -238,27 +231,5 @@ class SiteRedirectsAndHeadersApiTest {
         ConfigRevision latest = revisions.latest().orElseThrow();
         assertThat(engine.status().liveRevision()).isEqualTo(latest.number());
         return SnapshotJson.read(latest.number(), latest.snapshotJson()).defaultSite();
-    }
-
-    /** Sends {@code request} as it is and reads until the proxy closes the connection; "" when it says nothing. */
-    private static String raw(int port, String request) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int read; (read = in.read(buffer)) >= 0; ) {
-                    answer.write(buffer, 0, read);
-                }
-            } catch (java.net.SocketException reset) {
-                // a connection closed with a reset is "no answer" as well
-            }
-            return answer.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
