@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One keep-alive connection to a backend server, living on one event loop: the last handler of its
- * pipeline (after a {@link BackendResponseDecoder} and an {@link HttpRequestEncoder}). While an exchange uses it, it hands every event to
+ * pipeline (after a {@link BackendResponseDecoder} and an {@link Http1MessageEncoder}). While an exchange uses it, it hands every event to
  * its {@link ClientConnection owner}; while idle it sits in its {@link NettyBackendPool.LoopPool}.
  * For an HTTP/2 backend it is one stream instead (a child channel of its {@link #session}, after an
  * {@link Http2BackendStreamCodec}): same events, one exchange, never pooled.
@@ -80,7 +79,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
         }
         ctx.pipeline().addBefore(ctx.name(), "http-response-decoder",
                 new BackendResponseDecoder(pool.backend.forwarder.responseDecoderConfig(), this));
-        ctx.pipeline().addBefore(ctx.name(), "http-request-encoder", new CompactHttpHeaders.RequestEncoder());
+        ctx.pipeline().addBefore(ctx.name(), "http-request-encoder", Http1MessageEncoder.forRequests());
     }
 
     /** The connect attempt's outcome. */

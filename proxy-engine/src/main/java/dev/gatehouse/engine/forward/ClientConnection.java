@@ -28,10 +28,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -53,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection: the last handler of its pipeline, after an
- * {@link io.netty.handler.codec.http.HttpRequestDecoder} and an {@link HttpResponseEncoder}. It
+ * {@link io.netty.handler.codec.http.HttpRequestDecoder} and an {@link Http1MessageEncoder}. It
  * forwards the connection's requests one at a time, each in one <em>exchange</em>: route the request
  * (the {@link RequestRouter} reads the live config once), take a keep-alive connection to the chosen
  * server from the per-loop pool (or open one on this same loop), write the request head with
@@ -216,7 +214,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.channel = ctx.channel();
-        this.codecCtx = http2 ? null : ctx.pipeline().context(HttpResponseEncoder.class);
+        this.codecCtx = http2 ? null : ctx.pipeline().context(Http1MessageEncoder.class);
         if (channel.isActive()) {
             // Added once the protocol was known, after the connection became active.
             start(ctx);
@@ -817,9 +815,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Req
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
         ChannelPipeline pipeline = ctx.pipeline();
         // Removing the decoder hands any bytes it already holds to channelRead, now in tunnel mode.
-        pipeline.remove(HttpResponseEncoder.class);
+        pipeline.remove(Http1MessageEncoder.class);
         pipeline.remove(HttpRequestDecoder.class);
-        connection.ctx.pipeline().remove(HttpRequestEncoder.class);
+        connection.ctx.pipeline().remove(Http1MessageEncoder.class);
         if (idleCheck != null) {
             idleCheck.cancel(false);
         }

@@ -8,8 +8,6 @@ import io.netty.handler.codec.DefaultHeaders.ValueValidator;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.AsciiString;
 
 import java.util.AbstractMap.SimpleImmutableEntry;
@@ -560,35 +558,6 @@ final class CompactHttpHeaders extends HttpHeaders {
             ByteBufUtil.copy(ascii, out);
         } else {
             out.writeCharSequence(text, StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    /** Writes {@code headers} when they are {@link CompactHttpHeaders}; false (nothing written) otherwise. */
-    private static boolean encodeIfCompact(HttpHeaders headers, ByteBuf buf) {
-        if (headers instanceof CompactHttpHeaders compact) {
-            compact.encode(buf);
-            return true;
-        }
-        return false;
-    }
-
-    /** Netty's response encoder, writing {@link CompactHttpHeaders} without iterating entry objects. */
-    static final class ResponseEncoder extends HttpResponseEncoder {
-        @Override
-        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-            if (!encodeIfCompact(headers, buf)) {
-                super.encodeHeaders(headers, buf);
-            }
-        }
-    }
-
-    /** Netty's request encoder, writing {@link CompactHttpHeaders} without iterating entry objects. */
-    static final class RequestEncoder extends HttpRequestEncoder {
-        @Override
-        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-            if (!encodeIfCompact(headers, buf)) {
-                super.encodeHeaders(headers, buf);
-            }
         }
     }
 }

@@ -292,7 +292,7 @@ public final class NettyForwarder implements Forwarder {
     void installHttp1(ChannelHandlerContext anchor, LoopContext loop, boolean secure) {
         ChannelPipeline pipeline = anchor.pipeline();
         pipeline.addAfter(anchor.name(), "http-request-decoder", new ClientRequestDecoder(requestDecoderConfig));
-        pipeline.addAfter("http-request-decoder", "http-response-encoder", new CompactHttpHeaders.ResponseEncoder());
+        pipeline.addAfter("http-request-decoder", "http-response-encoder", Http1MessageEncoder.forResponses());
         pipeline.addAfter("http-response-encoder", "gatehouse-proxy", new ClientConnection(this, loop, false, secure));
     }
 

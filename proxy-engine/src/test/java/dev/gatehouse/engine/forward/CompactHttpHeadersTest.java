@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
@@ -162,12 +163,12 @@ class CompactHttpHeadersTest {
                 .add("X-Latin", "caf\u00e9").add("Set-Cookie", "a=1").add("Set-Cookie", "b=2");
         HttpHeaders same = NETTY.newHeaders().add(headers);
 
-        assertThat(encode(new CompactHttpHeaders.ResponseEncoder(), headers))
+        assertThat(encode(Http1MessageEncoder.forResponses(), headers))
                 .isEqualTo(encode(new HttpResponseEncoder(), same))
                 .contains("Host: a.test\r\ncontent-length: 5\r\nX-Latin: caf\u00e9\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n");
     }
 
-    private static String encode(HttpResponseEncoder encoder, HttpHeaders headers) {
+    private static String encode(ChannelHandler encoder, HttpHeaders headers) {
         EmbeddedChannel channel = new EmbeddedChannel(encoder);
         channel.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, headers));
         ByteBuf written = Unpooled.buffer();
