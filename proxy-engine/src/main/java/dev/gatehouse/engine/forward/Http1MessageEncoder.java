@@ -213,8 +213,7 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
             body.release();
         } else if (framing == AS_IS) {
             if (out != null && out.maxFastWritableBytes() >= length) {
-                out.writeBytes(body);
-                body.release();
+                copyBehind(out, body);
             } else {
                 out = pass(ctx, out);
                 out = body;
@@ -228,8 +227,7 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
                 ByteBufUtil.writeAscii(out, Integer.toHexString(length));
                 out.writeShort(CRLF);
                 if (out.maxFastWritableBytes() >= length + 2) {
-                    out.writeBytes(body);
-                    body.release();
+                    copyBehind(out, body);
                     out.writeShort(CRLF);
                 } else {
                     pass(ctx, out);
@@ -264,6 +262,21 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
         } else {
             ctx.write(out, promise);
         }
+    }
+
+    /**
+     * Copies {@code body} behind what {@code out} holds and releases it. Read from the body's side:
+     * {@code out.writeBytes(body)} makes two NIO buffer views of the pooled memory per copy, a read
+     * is a plain memory copy between the two.
+     */
+    private static void copyBehind(ByteBuf out, ByteBuf body) {
+        int length = body.readableBytes();
+        // Grows the capacity in place (the caller checked maxFastWritableBytes), or getBytes would
+        // find the target too small.
+        out.ensureWritable(length);
+        body.getBytes(body.readerIndex(), out, out.writerIndex(), length);
+        out.writerIndex(out.writerIndex() + length);
+        body.release();
     }
 
     /** Passes {@code buf} on (if not null) and returns null. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.forward;
 
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -114,6 +116,32 @@ class Http1MessageEncoderTest {
         only.release();
         assertThat((Object) channel.readOutbound()).isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void bodiesCopiedBehindTheirHeadGrowTheBufferInPlaceInsteadOfOverrunningIt() {
+        // Netty's adaptive allocator (the engine's) hands out buffers that can grow in place past
+        // their capacity; bodies of every size around the head buffer's capacity must come out whole.
+        List<Object> messages = new java.util.ArrayList<>();
+        for (int size = 100; size <= 400; size += 3) {
+            messages.add(response(HttpResponseStatus.OK, "Transfer-Encoding", "chunked"));
+            messages.add(last("c".repeat(size)));
+            messages.add(response(HttpResponseStatus.OK));
+            messages.add(last("r".repeat(size)));
+        }
+        EmbeddedChannel ours = new EmbeddedChannel(Http1MessageEncoder.forResponses());
+        ours.config().setAllocator(new AdaptiveByteBufAllocator());
+        EmbeddedChannel netty = new EmbeddedChannel(new HttpResponseEncoder());
+        for (Object message : messages) {
+            ReferenceCountUtil.retain(message);
+            ours.write(message, ours.voidPromise());
+            netty.write(message, netty.voidPromise());
+        }
+        ours.flush();
+        netty.flush();
+        assertThat(read(ours)).isEqualTo(read(netty));
+        assertThat(ours.finishAndReleaseAll()).isFalse();
+        netty.finishAndReleaseAll();
     }
 
     @Test
