@@ -78,7 +78,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements Ch
             ctx.pipeline().addFirst("tls", BackendTls.newHandler(tls, pool.backend.definitions[server], ctx.alloc()));
         }
         ctx.pipeline().addBefore(ctx.name(), "http-response-decoder",
-                new BackendResponseDecoder(pool.backend.forwarder.responseDecoderConfig(), this));
+                new BackendResponseDecoder(NettyForwarder.newResponseDecoderConfig(), this));
         ctx.pipeline().addBefore(ctx.name(), "http-request-encoder", Http1MessageEncoder.forRequests());
     }
 

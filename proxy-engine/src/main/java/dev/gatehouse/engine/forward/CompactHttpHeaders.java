@@ -72,6 +72,38 @@ final class CompactHttpHeaders extends HttpHeaders {
         };
     }
 
+    /**
+     * Like {@link #factory}, but for the messages of one connection that are done with before the
+     * next one starts: the same headers object comes back each time, cleared. A backend connection's
+     * responses are such messages: one exchange at a time, and a response's head (and trailers) are
+     * written out, their headers copied into bytes or HTTP/2 frames, before its decoder starts the
+     * next response. That spares a headers object and its array per response (an eighth of what the
+     * engine allocated per proxied request).
+     */
+    static HttpHeadersFactory reusedPerMessage(DefaultHttpHeadersFactory validation) {
+        NameValidator<CharSequence> names = validation.getNameValidator();
+        ValueValidator<CharSequence> values = validation.getValueValidator();
+        return new HttpHeadersFactory() {
+            private CompactHttpHeaders current;
+
+            @Override
+            public HttpHeaders newHeaders() {
+                CompactHttpHeaders headers = current;
+                if (headers == null) {
+                    headers = current = new CompactHttpHeaders(names, values);
+                } else {
+                    headers.clear();
+                }
+                return headers;
+            }
+
+            @Override
+            public HttpHeaders newEmptyHeaders() {
+                return newHeaders();
+            }
+        };
+    }
+
     // ---- lookups
 
     private int indexOf(CharSequence name, int from) {

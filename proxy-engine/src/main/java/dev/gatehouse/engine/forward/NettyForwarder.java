@@ -106,7 +106,6 @@ public final class NettyForwarder implements Forwarder {
     private final Class<? extends SocketChannel> socketChannelClass;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final HttpDecoderConfig requestDecoderConfig;
-    private final HttpDecoderConfig responseDecoderConfig;
     private final ChannelGroup clients = new DefaultChannelGroup("gatehouse-clients", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     /** PROXY-protocol sources, timeouts and connection limits; read once per accepted connection. */
@@ -152,13 +151,6 @@ public final class NettyForwarder implements Forwarder {
                 .setHeadersFactory(CompactHttpHeaders.factory(
                         DefaultHttpHeadersFactory.headersFactory().withNameValidator(NettyForwarder::validateName)))
                 // Netty's trailer validator: tokens only, and no Content-Length, Transfer-Encoding or Trailer.
-                .setTrailersFactory(CompactHttpHeaders.factory(DefaultHttpHeadersFactory.trailersFactory()));
-        // A backend is configured by the operator, and the response decoder cuts names at whitespace
-        // and colons itself: its names are passed on without a second per-character check.
-        this.responseDecoderConfig = new HttpDecoderConfig()
-                .setMaxHeaderSize(MAX_UPSTREAM_HEADER_BYTES)
-                .setMaxChunkSize(MAX_CHUNK_BYTES)
-                .setHeadersFactory(CompactHttpHeaders.factory(DefaultHttpHeadersFactory.headersFactory().withNameValidation(false)))
                 .setTrailersFactory(CompactHttpHeaders.factory(DefaultHttpHeadersFactory.trailersFactory()));
     }
 
@@ -404,7 +396,18 @@ public final class NettyForwarder implements Forwarder {
         return resolver;
     }
 
-    HttpDecoderConfig responseDecoderConfig() {
-        return responseDecoderConfig;
+    /**
+     * The response decoder settings of one new backend connection. Its responses come one at a time
+     * and each is written out before the next is read, so their headers objects are reused.
+     * A backend is configured by the operator, and the response decoder cuts names at whitespace and
+     * colons itself: its names are passed on without a second per-character check.
+     */
+    static HttpDecoderConfig newResponseDecoderConfig() {
+        return new HttpDecoderConfig()
+                .setMaxHeaderSize(MAX_UPSTREAM_HEADER_BYTES)
+                .setMaxChunkSize(MAX_CHUNK_BYTES)
+                .setHeadersFactory(CompactHttpHeaders.reusedPerMessage(
+                        DefaultHttpHeadersFactory.headersFactory().withNameValidation(false)))
+                .setTrailersFactory(CompactHttpHeaders.reusedPerMessage(DefaultHttpHeadersFactory.trailersFactory()));
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -155,6 +156,21 @@ class CompactHttpHeadersTest {
         HttpHeaders lenient = CompactHttpHeaders.factory(NETTY.withNameValidation(false)).newHeaders();
         lenient.add("Bad Name", "1");
         assertThat(lenient.get("bad name")).isEqualTo("1");
+    }
+
+    @Test
+    void aPerMessageFactoryHandsOutTheSameHeadersClearedWithItsValidators() {
+        HttpHeadersFactory factory = CompactHttpHeaders.reusedPerMessage(NETTY);
+        HttpHeaders first = factory.newHeaders().add("Server", "a").add("Date", "b");
+
+        HttpHeaders second = factory.newHeaders();
+
+        assertThat(second).isSameAs(first);
+        assertThat(second.isEmpty()).isTrue();
+        assertThat(second.get("Server")).isNull();
+        assertThat(factory.newEmptyHeaders()).isSameAs(first);
+        assertThatThrownBy(() -> second.add("Bad Name", "1")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(CompactHttpHeaders.reusedPerMessage(NETTY).newHeaders()).isNotSameAs(first);
     }
 
     @Test
