@@ -14,6 +14,9 @@
 #   --connections N    wrk connections (default 64)
 #   --pin P:L          proxy CPUs : load CPUs (wrk and the backend), default 0:1
 #   --jar PATH         the appliance (default admin-web/target/gatehouse.jar)
+#   --baseline-jar PATH  a second appliance build, run beside the first as "baseline" and measured
+#                      in the same turns: an A/B of two builds, read from the "vs baseline" line
+#                      (appliance req/s / baseline req/s, the median over the rounds)
 #   --jvm-opts "..."   the appliance's JVM flags (default: installer/jvm-options)
 #   --h2c              cleartext HTTP/2 (prior knowledge) with h2load, 10 streams per connection,
 #                      instead of HTTP/1.1 with wrk (p99 from h2load's per-request log)
@@ -33,7 +36,7 @@ REPO="$PWD"
 . bench/lib.sh
 
 ROUNDS=6; DURATION=5; WARMUP=20; CONNS=64; PIN="0:1"; RECORD=0; MODE=http1; STREAMS=10
-JAR="admin-web/target/gatehouse.jar"; JVM_OPTS="$(cat installer/jvm-options)"
+JAR="admin-web/target/gatehouse.jar"; BASELINE_JAR=""; JVM_OPTS="$(cat installer/jvm-options)"
 ARGS_TEXT="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNS="$2"; shift 2;;
     --pin) PIN="$2"; shift 2;;
     --jar) JAR="$2"; shift 2;;
+    --baseline-jar) BASELINE_JAR="$2"; shift 2;;
     --jvm-opts) JVM_OPTS="$2"; shift 2;;
     --h2c) MODE=h2c; shift;;
     --h2-tls) MODE=h2-tls; shift;;
@@ -127,18 +131,27 @@ CONF
 start haproxy "$PROXY_CPUS" haproxy -f "$WORK/haproxy.cfg" -db
 wait_port "$HA_PORT" "$LAST_PID" 10
 
-echo "appliance ($JAR)" >&2
-appliance_start "$JAR" "$PROXY_CPUS" "$NPROXY" "$JVM_OPTS"
-api_post backends "{\"name\":\"bench\",\"servers\":[{\"address\":\"127.0.0.1:$BE_PORT\"}]}"
-SITE_TLS=""
-if [ "$TLS" = 1 ]; then api_upload_certificate bench "$WORK/tls.crt" "$WORK/tls.key"; SITE_TLS=",\"certificate\":\"bench\""; fi
-api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"$SITE_TLS}"
-
-NAMES=(nginx haproxy gatehouse)
-declare -A PORT=([nginx]=$NG_PORT [haproxy]=$HA_PORT [gatehouse]=$GH_HTTP)
-# The appliance tells h2c from HTTP/1.1 by the first bytes on its one port.
-declare -A H2_PORT=([nginx]=$NG_H2_PORT [haproxy]=$HA_H2_PORT [gatehouse]=$GH_HTTP)
-declare -A TLS_PORT=([nginx]=$NG_TLS_PORT [haproxy]=$HA_TLS_PORT [gatehouse]=$GH_HTTPS)
+# appliance NAME JAR: one appliance with its own data directory, the bench backend and site.
+NAMES=(nginx haproxy)
+declare -A PORT=([nginx]=$NG_PORT [haproxy]=$HA_PORT)
+declare -A H2_PORT=([nginx]=$NG_H2_PORT [haproxy]=$HA_H2_PORT)
+declare -A TLS_PORT=([nginx]=$NG_TLS_PORT [haproxy]=$HA_TLS_PORT)
+appliance() {
+  local name="$1" jar="$2" work="$WORK"
+  echo "$name ($jar)" >&2
+  WORK="$work/$name"; mkdir -p "$WORK"
+  appliance_start "$jar" "$PROXY_CPUS" "$NPROXY" "$JVM_OPTS"
+  api_post backends "{\"name\":\"bench\",\"servers\":[{\"address\":\"127.0.0.1:$BE_PORT\"}]}"
+  local site_tls=""
+  if [ "$TLS" = 1 ]; then api_upload_certificate bench "$work/tls.crt" "$work/tls.key"; site_tls=",\"certificate\":\"bench\""; fi
+  api_post sites "{\"hostnames\":[\"$HOST_HDR\"],\"backend\":\"bench\"$site_tls}"
+  WORK="$work"
+  NAMES+=("$name")
+  # The appliance tells h2c from HTTP/1.1 by the first bytes on its one port.
+  PORT[$name]=$GH_HTTP; H2_PORT[$name]=$GH_HTTP; TLS_PORT[$name]=$GH_HTTPS
+}
+[ -z "$BASELINE_JAR" ] || { [ -f "$BASELINE_JAR" ] || { echo "no $BASELINE_JAR" >&2; exit 2; }; appliance baseline "$BASELINE_JAR"; }
+appliance gatehouse "$JAR"
 case "$MODE" in http1) PROTOCOL="HTTP/1.1";; h2c) PROTOCOL="h2c";; h2-tls) PROTOCOL="h2 TLS";; https) PROTOCOL="HTTPS/1.1";; esac
 LOAD_THREADS=$(cpu_count "$LOAD_CPUS"); [ "$LOAD_THREADS" -le "$CONNS" ] || LOAD_THREADS=$CONNS
 wrk_run() { # PORT SECONDS [extra wrk args]
@@ -170,7 +183,7 @@ load() {
 for name in "${NAMES[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $HOST_HDR" "http://127.0.0.1:${PORT[$name]}/" || true)
   [ "$code" = 200 ] || { echo "$name does not answer 200 (got $code)" >&2; exit 1; }
-  warm=3; [ "$name" = gatehouse ] && warm=$WARMUP
+  warm=3; case "$name" in gatehouse|baseline) warm=$WARMUP;; esac
   if [ "$MODE" = h2c ]; then
     code=$(curl -s --http2-prior-knowledge -o /dev/null -w '%{http_code}' -H "Host: $HOST_HDR" "http://127.0.0.1:${H2_PORT[$name]}/" || true)
     [ "$code" = 200 ] || { echo "$name does not answer 200 over h2c (got $code)" >&2; exit 1; }
@@ -216,6 +229,11 @@ TABLE="$WORK/table.md"
     printf '| %-9s | %14.0f | %9s ms | %21.2f | %s |\n' "$name" "$rps" "$p99" "$(echo "$ratios" | median)" "$(echo $ratios)"
   done
 } > "$TABLE"
+if [ -n "$BASELINE_JAR" ]; then
+  # The A/B: the appliance against the baseline build, round by round.
+  ab=$(for r in $(seq 1 "$ROUNDS"); do awk -v a="${RPS[gatehouse.$r]:-0}" -v b="${RPS[baseline.$r]:-0}" 'BEGIN { if (b > 0) printf "%.3f\n", a / b }'; done)
+  printf '\nvs baseline (%s): median of round ratios %.3f (%s)\n' "$BASELINE_JAR" "$(echo "$ab" | median)" "$(echo $ab)" >> "$TABLE"
+fi
 echo
 cat "$TABLE"
 
