@@ -232,11 +232,7 @@ wait_port "$BE_PORT" "$BACKEND_PID" 10 || { echo "backend nginx did not start:" 
 
 # --tls: one certificate for every proxy, made here (the proxies read the same files).
 if [ "$TLS" = 1 ]; then
-  if [ "$TLS_KEY" = rsa ]; then KEYSPEC=(-newkey rsa:2048); else KEYSPEC=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1); fi
-  openssl req -x509 "${KEYSPEC[@]}" -nodes -days 30 -subj "/CN=$HOST_HDR" -addext "subjectAltName=DNS:$HOST_HDR" \
-    -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>"$WORK/openssl.err" || { cat "$WORK/openssl.err" >&2; exit 1; }
-  cat "$WORK/tls.crt" "$WORK/tls.key" > "$WORK/tls.pem"
-  chmod 644 "$WORK/tls.key" "$WORK/tls.pem"
+  make_certificate "$HOST_HDR" "$TLS_KEY" || exit 1
 fi
 
 # The backend's stub_status counters "accepts requests" (connections accepted, requests served).
@@ -523,30 +519,7 @@ if wants nginx; then run_nginx nginx; fi
 if wants haproxy; then
   echo "haproxy" >&2
   free_port HA_PORT; free_port HA_H2_PORT; free_port HA_TLS_PORT
-  HA_TLS_BIND=""; [ "$TLS" = 1 ] && HA_TLS_BIND="bind 127.0.0.1:$HA_TLS_PORT ssl crt $WORK/tls.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2"
-  # HAProxy refuses to start when maxconn needs more descriptors than `ulimit -n` allows
-  fdlimit=$(ulimit -n); [[ "$fdlimit" =~ ^[0-9]+$ ]] || fdlimit=65536
-  HA_MAXCONN=$(( (fdlimit - 200) / 2 )); [ "$HA_MAXCONN" -le 20000 ] || HA_MAXCONN=20000
-  cat > "$WORK/haproxy.cfg" <<CONF
-global
-  nbthread $NPROXY
-  maxconn $HA_MAXCONN
-defaults
-  mode http
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-  timeout http-keep-alive 300s
-  option http-keep-alive
-frontend fe
-  bind 127.0.0.1:$HA_PORT
-  bind 127.0.0.1:$HA_H2_PORT proto h2
-  $HA_TLS_BIND
-  default_backend be
-backend be
-  http-reuse always
-  server s1 127.0.0.1:$BE_PORT
-CONF
+  haproxy_config "$WORK/haproxy.cfg" "$NPROXY" "$BE_PORT" "$HA_PORT" "$HA_H2_PORT" "$( [ "$TLS" = 1 ] && echo "$HA_TLS_PORT")"
   start haproxy "$PROXY_CPUS" haproxy -f "$WORK/haproxy.cfg" -db
   HA_PID=$LAST_PID
   if wait_port "$HA_PORT" "$HA_PID" 10 && check_proxy "$HA_PORT"; then

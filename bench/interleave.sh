@@ -72,17 +72,13 @@ HOST_HDR=bench.local
 BODY="$(head -c 1024 /dev/zero | tr '\0' 'x')"
 free_port BE_PORT; free_port NG_PORT; free_port HA_PORT; free_port NG_H2_PORT; free_port HA_H2_PORT
 free_port NG_TLS_PORT; free_port HA_TLS_PORT
-NG_TLS_LISTEN=""; HA_TLS_BIND=""
+NG_TLS_LISTEN=""
 if [ "$TLS" = 1 ]; then
   # One certificate for every proxy (compare.sh --tls does the same).
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$HOST_HDR" -addext "subjectAltName=DNS:$HOST_HDR" \
-    -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>"$WORK/openssl.err" || { cat "$WORK/openssl.err" >&2; exit 1; }
-  cat "$WORK/tls.crt" "$WORK/tls.key" > "$WORK/tls.pem"
-  chmod 644 "$WORK/tls.key" "$WORK/tls.pem"
+  make_certificate "$HOST_HDR" rsa || exit 1
   NG_TLS_LISTEN="listen 127.0.0.1:$NG_TLS_PORT ssl http2 backlog=4096;
     ssl_certificate $WORK/tls.crt; ssl_certificate_key $WORK/tls.key; ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_cache shared:SSL:10m;"
-  HA_TLS_BIND="bind 127.0.0.1:$HA_TLS_PORT ssl crt $WORK/tls.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2"
 fi
 
 cat > "$WORK/backend.conf" <<CONF
@@ -106,28 +102,7 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
 CONF
 start nginx "$PROXY_CPUS" nginx -e "$WORK/nginx.err" -p "$WORK" -c "$WORK/nginx.conf"
 wait_port "$NG_PORT" "$LAST_PID" 10
-# HAProxy wants two descriptors per connection and some spare (as in compare.sh).
-fdlimit=$(ulimit -n); [[ "$fdlimit" =~ ^[0-9]+$ ]] || fdlimit=65536; HA_MAXCONN=$(( (fdlimit - 200) / 2 )); [ "$HA_MAXCONN" -le 20000 ] || HA_MAXCONN=20000
-cat > "$WORK/haproxy.cfg" <<CONF
-global
-  nbthread $NPROXY
-  maxconn $HA_MAXCONN
-defaults
-  mode http
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-  timeout http-keep-alive 300s
-  option http-keep-alive
-frontend fe
-  bind 127.0.0.1:$HA_PORT
-  bind 127.0.0.1:$HA_H2_PORT proto h2
-  $HA_TLS_BIND
-  default_backend be
-backend be
-  http-reuse always
-  server s1 127.0.0.1:$BE_PORT
-CONF
+haproxy_config "$WORK/haproxy.cfg" "$NPROXY" "$BE_PORT" "$HA_PORT" "$HA_H2_PORT" "$( [ "$TLS" = 1 ] && echo "$HA_TLS_PORT")"
 start haproxy "$PROXY_CPUS" haproxy -f "$WORK/haproxy.cfg" -db
 wait_port "$HA_PORT" "$LAST_PID" 10
 

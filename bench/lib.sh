@@ -180,3 +180,46 @@ api_upload_certificate() {
          -F "name=$1" -F "certificate=@$2" -F "privateKey=@$3" "$API/certificates" || true)
   [ "$code" = 201 ] || { echo "POST /api/v1/certificates -> $code: $(cat "$WORK/api.out" 2>/dev/null)" >&2; return 1; }
 }
+
+# make_certificate HOST rsa|ec: a self-signed certificate for HOST in $WORK/tls.crt, its key in
+# $WORK/tls.key and both in $WORK/tls.pem (HAProxy's form), readable by every proxy.
+make_certificate() {
+  local keyspec=(-newkey rsa:2048)
+  [ "$2" = rsa ] || keyspec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1)
+  openssl req -x509 "${keyspec[@]}" -nodes -days 30 -subj "/CN=$1" -addext "subjectAltName=DNS:$1" \
+    -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>"$WORK/openssl.err" || { cat "$WORK/openssl.err" >&2; return 1; }
+  cat "$WORK/tls.crt" "$WORK/tls.key" > "$WORK/tls.pem"
+  chmod 644 "$WORK/tls.key" "$WORK/tls.pem"
+}
+
+# haproxy_config FILE THREADS BACKEND_PORT HTTP_PORT H2C_PORT [TLS_PORT]: the reference HAProxy,
+# HTTP/1.1 on HTTP_PORT, cleartext HTTP/2 on H2C_PORT and, with TLS_PORT, TLS (ALPN h2 and
+# http/1.1) with $WORK/tls.pem; keep-alive and connection reuse towards the backend.
+haproxy_config() {
+  local tls_bind="" fdlimit maxconn
+  [ -z "${6:-}" ] || tls_bind="bind 127.0.0.1:$6 ssl crt $WORK/tls.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2"
+  # HAProxy refuses to start when maxconn needs more descriptors than `ulimit -n` allows: two per
+  # connection and some spare.
+  fdlimit=$(ulimit -n); [[ "$fdlimit" =~ ^[0-9]+$ ]] || fdlimit=65536
+  maxconn=$(( (fdlimit - 200) / 2 )); [ "$maxconn" -le 20000 ] || maxconn=20000
+  cat > "$1" <<CONF
+global
+  nbthread $2
+  maxconn $maxconn
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 300s
+  option http-keep-alive
+frontend fe
+  bind 127.0.0.1:$4
+  bind 127.0.0.1:$5 proto h2
+  $tls_bind
+  default_backend be
+backend be
+  http-reuse always
+  server s1 127.0.0.1:$3
+CONF
+}

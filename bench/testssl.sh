@@ -43,9 +43,7 @@ fi
 
 work_dir_init testssl
 
-if [ "$KEY" = rsa ]; then KEYSPEC=(-newkey rsa:2048); else KEYSPEC=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1); fi
-openssl req -x509 "${KEYSPEC[@]}" -nodes -days 30 -subj "/CN=$HOST_HDR" -addext "subjectAltName=DNS:$HOST_HDR" \
-  -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>"$WORK/openssl.err" || { cat "$WORK/openssl.err" >&2; exit 1; }
+make_certificate "$HOST_HDR" "$KEY" || exit 1
 
 ALL_CPUS="0-$(( $(nproc) - 1 ))"
 free_port BE_PORT
