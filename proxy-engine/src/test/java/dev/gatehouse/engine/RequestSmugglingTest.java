@@ -4,6 +4,7 @@ import dev.gatehouse.engine.config.ConfigSnapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -112,6 +113,17 @@ class RequestSmugglingTest {
         assertThat(answer).as(name + " got: " + answer).startsWith("HTTP/1.1 400 ");
         assertThat(answer.toLowerCase(Locale.ROOT)).as("the connection ends after the refusal").contains("connection: close");
         assertThat(seenRequestLines).as(name + ": the backend saw").isEmpty();
+    }
+
+    @Test
+    void aTargetWithRawNonAsciiBytesReachesTheBackendAsTheSameBytes() throws IOException {
+        // "/café?q=ÿ" in raw UTF-8, unescaped, as some clients send it; nginx passes such bytes on.
+        String target = new String("/caf\u00e9?q=\u00ff".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+
+        String answer = send("GET " + target + " HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200 ");
+        assertThat(seenRequestLines).containsExactly("GET " + target + " HTTP/1.1");
     }
 
     /** Sends the bytes on a new connection and reads until the proxy closes it (or 5 s of silence). */

@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Writes the HTTP/1.1 messages of one connection as bytes: requests on a backend connection
  * ({@link #forRequests()}), responses on a client connection ({@link #forResponses()}). It takes the
@@ -348,9 +350,39 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
     }
 
     private static final class RequestHeads extends HttpRequestEncoder implements Heads {
+        /**
+         * Netty's request line, with one difference: the target goes out as the bytes it came in as.
+         * The decoder makes each byte of the target one character (ISO-8859-1); Netty's encoder
+         * writes the characters as UTF-8, so a raw non-ASCII byte from a client (a UTF-8 {@code é}
+         * sent unescaped, as some clients do) reached the backend as two bytes each, another path.
+         * An empty target becomes {@code /}, and an absolute target without a path gets one, as
+         * Netty does.
+         */
         @Override
-        public void initialLine(ByteBuf buf, HttpMessage message) throws Exception {
-            encodeInitialLine(buf, (HttpRequest) message);
+        public void initialLine(ByteBuf buf, HttpMessage message) {
+            HttpRequest request = (HttpRequest) message;
+            ByteBufUtil.copy(request.method().asciiName(), buf);
+            buf.writeByte(' ');
+            buf.writeCharSequence(withPath(request.uri()), StandardCharsets.ISO_8859_1);
+            buf.writeByte(' ');
+            buf.writeCharSequence(request.protocolVersion().text(), StandardCharsets.US_ASCII);
+            buf.writeShort(CRLF);
+        }
+
+        private static CharSequence withPath(String uri) {
+            if (uri.isEmpty()) {
+                return "/";
+            }
+            int start = uri.indexOf("://");
+            if (start < 0 || uri.charAt(0) == '/') {
+                return uri;
+            }
+            start += 3;
+            int query = uri.indexOf('?', start);
+            if (query < 0) {
+                return uri.lastIndexOf('/') < start ? uri + '/' : uri;
+            }
+            return uri.lastIndexOf('/', query) < start ? new StringBuilder(uri).insert(query, '/') : uri;
         }
 
         @Override

@@ -86,6 +86,14 @@ class Http1MessageEncoderTest {
                         request(HttpMethod.GET, "http://a.test?x=1"), LastHttpContent.EMPTY_LAST_CONTENT)),
                 Arguments.of("empty URI becomes /", (Supplier<List<Object>>) () -> List.of(
                         request(HttpMethod.OPTIONS, ""), LastHttpContent.EMPTY_LAST_CONTENT)),
+                Arguments.of("absolute URI with a path and a query", (Supplier<List<Object>>) () -> List.of(
+                        request(HttpMethod.GET, "https://a.test:8443/p/q?x=/y"), LastHttpContent.EMPTY_LAST_CONTENT)),
+                Arguments.of("absolute URI, query, no path", (Supplier<List<Object>>) () -> List.of(
+                        request(HttpMethod.GET, "http://a.test?x=/y"), LastHttpContent.EMPTY_LAST_CONTENT)),
+                Arguments.of("absolute URI without path or query", (Supplier<List<Object>>) () -> List.of(
+                        request(HttpMethod.CONNECT, "http://a.test:80"), LastHttpContent.EMPTY_LAST_CONTENT)),
+                Arguments.of("HTTP/1.0 request", (Supplier<List<Object>>) () -> List.of(
+                        new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.HEAD, "/"), LastHttpContent.EMPTY_LAST_CONTENT)),
                 Arguments.of("full request", (Supplier<List<Object>>) () -> List.of(
                         new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/x", bytes("data")))));
     }
@@ -102,6 +110,18 @@ class Http1MessageEncoderTest {
     void writesRequestsAsNettysEncoderDoes(String name, Supplier<List<Object>> messages) {
         assertThat(encode(Http1MessageEncoder.forRequests(), messages.get()))
                 .isEqualTo(encode(new HttpRequestEncoder(), messages.get()));
+    }
+
+    @Test
+    void aRequestTargetGoesOutAsTheBytesItCameInAs() {
+        // The decoder makes each target byte one character; raw UTF-8 for "/café?q=ÿ" arrives as
+        // these six characters after "/caf". Netty's encoder would write each as UTF-8 (two bytes).
+        String decodedTarget = "/caf\u00c3\u00a9?q=\u00c3\u00bf";
+        EmbeddedChannel channel = new EmbeddedChannel(Http1MessageEncoder.forRequests());
+        channel.writeOutbound(request(HttpMethod.GET, decodedTarget), LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(read(channel)).startsWith("GET " + decodedTarget + " HTTP/1.1\r\n");
+        channel.finishAndReleaseAll();
     }
 
     @Test
