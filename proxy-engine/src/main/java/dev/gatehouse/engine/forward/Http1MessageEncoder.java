@@ -217,7 +217,7 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
             if (out != null && out.maxFastWritableBytes() >= length) {
                 copyBehind(out, body);
             } else {
-                out = pass(ctx, out);
+                pass(ctx, out);
                 out = body;
             }
         } else {
@@ -281,12 +281,11 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
         body.release();
     }
 
-    /** Passes {@code buf} on (if not null) and returns null. */
-    private static ByteBuf pass(ChannelHandlerContext ctx, ByteBuf buf) {
+    /** Passes {@code buf} on, if there is one. */
+    private static void pass(ChannelHandlerContext ctx, ByteBuf buf) {
         if (buf != null) {
             ctx.write(buf, ctx.voidPromise());
         }
-        return null;
     }
 
     private void sendHeld(ChannelHandlerContext ctx) {
