@@ -578,11 +578,30 @@ final class CompactHttpHeaders extends HttpHeaders {
     void encode(ByteBuf out) {
         CharSequence[] e = entries;
         for (int i = 0, end = size << 1; i < end; i += 2) {
-            writeAscii(out, e[i]);
-            out.writeShort((':' << 8) | ' ');
-            writeAscii(out, e[i + 1]);
-            out.writeShort(('\r' << 8) | '\n');
+            writeLine(out, e[i], e[i + 1]);
         }
+    }
+
+    /**
+     * Writes any headers as {@code name: value CRLF} lines, as Netty's encoders do: {@link CompactHttpHeaders}
+     * without an iterator, others (error pages, trailers built by Netty) through their entries.
+     */
+    static void encode(HttpHeaders headers, ByteBuf out) {
+        if (headers instanceof CompactHttpHeaders compact) {
+            compact.encode(out);
+            return;
+        }
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            writeLine(out, header.getKey(), header.getValue());
+        }
+    }
+
+    private static void writeLine(ByteBuf out, CharSequence name, CharSequence value) {
+        writeAscii(out, name);
+        out.writeShort((':' << 8) | ' ');
+        writeAscii(out, value);
+        out.writeShort(('\r' << 8) | '\n');
     }
 
     private static void writeAscii(ByteBuf out, CharSequence text) {

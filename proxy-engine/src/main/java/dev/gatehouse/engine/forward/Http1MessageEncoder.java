@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
@@ -24,7 +23,7 @@ import java.nio.charset.StandardCharsets;
  * Writes the HTTP/1.1 messages of one connection as bytes: requests on a backend connection
  * ({@link #forRequests()}), responses on a client connection ({@link #forResponses()}). It takes the
  * place of Netty's {@code HttpRequestEncoder} / {@code HttpResponseEncoder} and writes the same
- * bytes; heads are written by those encoders' own initial-line and header rules (see {@link Heads}),
+ * bytes; heads follow those encoders' rules (see {@link ResponseHeads} and {@link RequestHeads}),
  * bodies are framed here: as they are (Content-Length, or until the connection closes), chunked, or
  * dropped when the message can have none (1xx, 204, 205, 304 responses).
  *
@@ -251,7 +250,7 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
                         out = ctx.alloc().buffer(64);
                     }
                     out.writeMedium(('0' << 16) | CRLF);
-                    heads.writeHeaders(trailers, out);
+                    CompactHttpHeaders.encode(trailers, out);
                     out.writeShort(CRLF);
                 }
             }
@@ -296,19 +295,15 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
         }
     }
 
-    /**
-     * The head rules of Netty's encoders, reached through subclasses: the initial line, which messages
-     * can have no body and the framing headers removed from those; header lines are written without
-     * an iterator when they are {@link CompactHttpHeaders}.
-     */
+    /** Writes a message's initial line and headers and tells how its body is framed. */
     private interface Heads {
         void initialLine(ByteBuf buf, HttpMessage message) throws Exception;
 
+        /** Whether the message can have no body (as Netty's encoder decides). */
         boolean alwaysEmpty(HttpMessage message);
 
+        /** Removes the framing headers a message without body must not carry (as Netty's encoder does). */
         void sanitize(HttpMessage message, boolean alwaysEmpty);
-
-        void writeHeaders(HttpHeaders headers, ByteBuf buf);
 
         /** Writes the message's head and returns how its body is framed. */
         default int write(ByteBuf buf, HttpMessage message) throws Exception {
@@ -316,12 +311,17 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
             boolean alwaysEmpty = alwaysEmpty(message);
             int framing = alwaysEmpty ? NO_BODY : HttpUtil.isTransferEncodingChunked(message) ? CHUNKED : AS_IS;
             sanitize(message, alwaysEmpty);
-            writeHeaders(message.headers(), buf);
+            CompactHttpHeaders.encode(message.headers(), buf);
             buf.writeShort(CRLF);
             return framing;
         }
     }
 
+    /**
+     * Netty's response rules, reached through its encoder: the status line (its version and status
+     * writers are not public), which statuses have no body (1xx, 204, 205 and 304, as Netty decides)
+     * and the framing headers removed from those.
+     */
     private static final class ResponseHeads extends HttpResponseEncoder implements Heads {
         @Override
         public void initialLine(ByteBuf buf, HttpMessage message) throws Exception {
@@ -337,18 +337,10 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
         public void sanitize(HttpMessage message, boolean alwaysEmpty) {
             sanitizeHeadersBeforeEncode((HttpResponse) message, alwaysEmpty);
         }
-
-        @Override
-        public void writeHeaders(HttpHeaders headers, ByteBuf buf) {
-            if (headers instanceof CompactHttpHeaders compact) {
-                compact.encode(buf);
-            } else {
-                encodeHeaders(headers, buf);
-            }
-        }
     }
 
-    private static final class RequestHeads extends HttpRequestEncoder implements Heads {
+    /** Requests: every request may have a body, and none has headers removed (as in Netty's encoder). */
+    private static final class RequestHeads implements Heads {
         /**
          * Netty's request line, with one difference: the target goes out as the bytes it came in as.
          * The decoder makes each byte of the target one character (ISO-8859-1); Netty's encoder
@@ -386,21 +378,12 @@ final class Http1MessageEncoder extends ChannelOutboundHandlerAdapter {
 
         @Override
         public boolean alwaysEmpty(HttpMessage message) {
-            return isContentAlwaysEmpty((HttpRequest) message);
+            return false;
         }
 
         @Override
         public void sanitize(HttpMessage message, boolean alwaysEmpty) {
-            sanitizeHeadersBeforeEncode((HttpRequest) message, alwaysEmpty);
-        }
-
-        @Override
-        public void writeHeaders(HttpHeaders headers, ByteBuf buf) {
-            if (headers instanceof CompactHttpHeaders compact) {
-                compact.encode(buf);
-            } else {
-                encodeHeaders(headers, buf);
-            }
+            // nothing to remove from a request
         }
     }
 }

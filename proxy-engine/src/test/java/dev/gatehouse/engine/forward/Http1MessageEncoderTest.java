@@ -1,5 +1,6 @@
 package dev.gatehouse.engine.forward;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,7 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -142,7 +145,7 @@ class Http1MessageEncoderTest {
     void bodiesCopiedBehindTheirHeadGrowTheBufferInPlaceInsteadOfOverrunningIt() {
         // Netty's adaptive allocator (the engine's) hands out buffers that can grow in place past
         // their capacity; bodies of every size around the head buffer's capacity must come out whole.
-        List<Object> messages = new java.util.ArrayList<>();
+        List<Object> messages = new ArrayList<>();
         for (int size = 100; size <= 400; size += 3) {
             messages.add(response(HttpResponseStatus.OK, "Transfer-Encoding", "chunked"));
             messages.add(last("c".repeat(size)));
@@ -189,13 +192,55 @@ class Http1MessageEncoderTest {
     }
 
     @Test
-    void closingSendsAHeldHeadFirstAndRemovalReleasesIt() {
-        EmbeddedChannel channel = new EmbeddedChannel(Http1MessageEncoder.forResponses());
-        var head = response(HttpResponseStatus.OK, "Content-Length", "5");
-        channel.write(head, channel.voidPromise());
-        channel.pipeline().remove(Http1MessageEncoder.class);
-        assertThat((Object) channel.readOutbound()).isNull();
-        assertThat(channel.finishAndReleaseAll()).isFalse();
+    void aHeldHeadIsReleasedWhenTheEncoderIsRemovedOrTheChannelCloses() {
+        for (boolean close : new boolean[] {false, true}) {
+            RecordingAllocator allocator = new RecordingAllocator();
+            EmbeddedChannel channel = new EmbeddedChannel(Http1MessageEncoder.forResponses());
+            channel.config().setAllocator(allocator);
+            channel.write(response(HttpResponseStatus.OK, "Content-Length", "5"), channel.voidPromise());
+            assertThat(allocator.made).as("the held head").hasSize(1);
+            assertThat(allocator.made.get(0).refCnt()).isEqualTo(1);
+
+            if (close) {
+                channel.close();
+            } else {
+                channel.pipeline().remove(Http1MessageEncoder.class);
+            }
+
+            assertThat(allocator.made.get(0).refCnt()).as(close ? "after close" : "after removal").isZero();
+            if (close) {
+                // Passed on ahead of the close, the head fails with it, as every unflushed write does.
+                assertThatThrownBy(channel::checkException).isInstanceOf(ClosedChannelException.class);
+            } else {
+                assertThat((Object) channel.readOutbound()).isNull();
+            }
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /** Keeps every buffer it makes, to check they are all released. */
+    private static final class RecordingAllocator extends AbstractByteBufAllocator {
+        final List<ByteBuf> made = new ArrayList<>();
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return record(Unpooled.buffer(initialCapacity, maxCapacity));
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return record(Unpooled.directBuffer(initialCapacity, maxCapacity));
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+
+        private ByteBuf record(ByteBuf buf) {
+            made.add(buf);
+            return buf;
+        }
     }
 
     @Test
