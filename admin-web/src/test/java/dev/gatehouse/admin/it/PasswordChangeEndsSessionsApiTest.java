@@ -7,7 +7,6 @@ import dev.gatehouse.admin.security.MutableClock;
 import dev.gatehouse.storage.user.UserRepository;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,10 +41,8 @@ class PasswordChangeEndsSessionsApiTest {
 
     @BeforeAll
     static void start() {
-        long now = Instant.now().getEpochSecond();
-        clock = new MutableClock(Instant.ofEpochSecond(now - now % 30 + 1));
-        gatehouse = RunningGatehouse.start(dataDir, clock, "gatehouse.admin-email=" + ADMIN,
-                "gatehouse.admin-password=" + TwoFactorAccounts.PASSWORD);
+        clock = TwoFactorAccounts.clockAtStartOfCodeStep();
+        gatehouse = TwoFactorAccounts.startGatehouse(dataDir, clock, ADMIN);
         accounts = new TwoFactorAccounts(gatehouse);
     }
 

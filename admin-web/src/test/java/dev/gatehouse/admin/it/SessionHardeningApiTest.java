@@ -7,9 +7,9 @@ import dev.gatehouse.admin.security.MutableClock;
 import dev.gatehouse.admin.web.Html;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.net.URI;
-import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.assertj.core.api.AbstractStringAssert;
@@ -47,10 +47,8 @@ class SessionHardeningApiTest {
 
     @BeforeAll
     static void start() {
-        long now = Instant.now().getEpochSecond();
-        clock = new MutableClock(Instant.ofEpochSecond(now - now % 30 + 1));
-        gatehouse = RunningGatehouse.start(dataDir, clock, "gatehouse.admin-email=" + ADMIN,
-                "gatehouse.admin-password=" + TwoFactorAccounts.PASSWORD);
+        clock = TwoFactorAccounts.clockAtStartOfCodeStep();
+        gatehouse = TwoFactorAccounts.startGatehouse(dataDir, clock, ADMIN);
         accounts = new TwoFactorAccounts(gatehouse);
     }
 

@@ -2,10 +2,13 @@ package dev.gatehouse.admin.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.admin.security.MutableClock;
 import dev.gatehouse.admin.twofactor.Base32;
 import dev.gatehouse.admin.twofactor.Totp;
 import dev.gatehouse.storage.user.UserRepository;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,21 @@ final class TwoFactorAccounts {
 
     TwoFactorAccounts(RunningGatehouse gatehouse) {
         this.gatehouse = gatehouse;
+    }
+
+    /**
+     * A clock one second into a 30-second code step, so "the next step" is always 30 seconds away
+     * and a test moves it instead of waiting for codes to change.
+     */
+    static MutableClock clockAtStartOfCodeStep() {
+        long now = Instant.now().getEpochSecond();
+        return new MutableClock(Instant.ofEpochSecond(now - now % 30 + 1));
+    }
+
+    /** The appliance on {@code clock}, its first administrator {@code adminEmail} with the password {@link #PASSWORD}. */
+    static RunningGatehouse startGatehouse(Path dataDir, Clock clock, String adminEmail) {
+        return RunningGatehouse.start(dataDir, clock, "gatehouse.admin-email=" + adminEmail,
+                "gatehouse.admin-password=" + PASSWORD);
     }
 
     /** A new user (password {@link #PASSWORD}) with the given role, without two-factor sign-in. */

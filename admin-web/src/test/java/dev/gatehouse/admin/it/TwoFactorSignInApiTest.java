@@ -7,7 +7,6 @@ import dev.gatehouse.admin.security.MutableClock;
 import dev.gatehouse.admin.web.Html;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -41,11 +40,8 @@ class TwoFactorSignInApiTest {
 
     @BeforeAll
     static void start() {
-        // a second into a 30-second step, so "the next step" is always 30 seconds away
-        long now = Instant.now().getEpochSecond();
-        clock = new MutableClock(Instant.ofEpochSecond(now - now % 30 + 1));
-        gatehouse = RunningGatehouse.start(dataDir, clock, "gatehouse.admin-email=" + ADMIN,
-                "gatehouse.admin-password=" + TwoFactorAccounts.PASSWORD);
+        clock = TwoFactorAccounts.clockAtStartOfCodeStep();
+        gatehouse = TwoFactorAccounts.startGatehouse(dataDir, clock, ADMIN);
         accounts = new TwoFactorAccounts(gatehouse);
     }
 
